@@ -1,0 +1,310 @@
+"""The ``pantau`` command: crawl, extract, list, show, runs, demo.
+
+Errors are translated here, once: a bad sources file, an unreadable ``--since`` or a missing
+article becomes one readable line and exit status 1 (``click.ClickException``), never a traceback.
+Each crawl runs in this process and this process only crawls once (Scrapy's reactor cannot be
+restarted); the scheduler starts a fresh ``pantau crawl`` process for every run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.request import Request as UrlRequest, urlopen
+
+import click
+from tabulate import tabulate
+
+from crawler.sources import SourcesError, load_sources, select_sources
+from crawler.window import WindowError, parse_since
+from pipelines.storage import Store
+
+DEFAULT_DB = "pantau.db"
+DEFAULT_SOURCES = "sources.yaml"
+
+
+def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--db", default=DEFAULT_DB, show_default=True, envvar="PANTAU_DB",
+                        type=click.Path(dir_okay=False), help="SQLite database file.")(func)
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pantau")
+def main() -> None:
+    """Pantau: nightly crawls of Indonesian regional news, Kominfo and Polri sites for Kamtibmas.
+
+    \b
+    Example:
+      pantau demo                       # offline demo sites, crawled into demo.db
+      pantau crawl --since 7d           # the sites in sources.yaml, last 7 days
+      pantau list --source kominfo-babel
+    """
+
+
+# crawl -----------------------------------------------------------------------------------------
+def parse_settings(pairs: Sequence[str]) -> dict[str, str]:
+    """``-s NAME=VALUE`` pairs, as ``scrapy crawl -s`` takes them."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r}: expected NAME=VALUE", param_hint="-s")
+        out[name.strip()] = value
+    return out
+
+
+def run_crawl(*, sources: str, db: str, select: Sequence[str], since: str | None,
+              max_pages: int, settings: dict[str, Any], quiet: bool = False) -> str:
+    """Validate the input, run one crawl in this process and return its run id."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    try:
+        chosen = load_sources(sources)
+        if select:
+            select_sources(chosen, select)
+        if since:
+            parse_since(since, datetime.now(timezone.utc))
+    except (SourcesError, WindowError, OSError) as exc:
+        raise click.ClickException(str(exc))
+    run_id = uuid.uuid4().hex[:12]
+    scrapy_settings = Settings()
+    scrapy_settings.setmodule("crawler.settings", priority="project")
+    scrapy_settings.setdict(settings, priority="cmdline")
+    if quiet:
+        scrapy_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    Store(db).close()  # create or migrate before the crawl, so a schema error is reported early
+    process = CrawlerProcess(scrapy_settings, install_root_handler=True)
+    process.crawl("news", sources=sources, db=db, since=since or "",
+                  select=",".join(select), max_pages=max_pages, run_id=run_id)
+    process.start()
+    return run_id
+
+
+def summary_rows(db: str, run_id: str) -> list[dict[str, Any]]:
+    store = Store(db)
+    try:
+        rows = list(store.db.query(
+            "select source, status, requests, pages, new_articles, known_skipped, too_old, "
+            "not_articles, errors from crawl_runs where run_id = ? order by source", [run_id]))
+    finally:
+        store.close()
+    for row in rows:
+        errors = json.loads(row["errors"] or "{}")
+        row["errors"] = ", ".join(f"{k}:{v}" for k, v in sorted(errors.items())) or "-"
+    return rows
+
+
+def print_summary(db: str, run_id: str) -> list[dict[str, Any]]:
+    rows = summary_rows(db, run_id)
+    headers = {"source": "source", "status": "status", "requests": "requests", "pages": "pages",
+               "new_articles": "new", "known_skipped": "known", "too_old": "too old",
+               "not_articles": "not article", "errors": "errors"}
+    click.echo(tabulate(rows, headers=headers, tablefmt="simple"))
+    total = sum(r["new_articles"] for r in rows)
+    click.echo(f"\n{total} new articles from {len(rows)} sources in {db} (run {run_id})")
+    return rows
+
+
+@main.command()
+@click.option("--sources", default=DEFAULT_SOURCES, show_default=True, envvar="PANTAU_SOURCES",
+              type=click.Path(dir_okay=False), help="Sources file (YAML).")
+@db_option
+@click.option("--source", "select", multiple=True, metavar="NAME",
+              help="Crawl only this source (repeatable).")
+@click.option("--since", metavar="DATE|Nd",
+              help="Window start: YYYY-MM-DD or Nd. Default: 30 days on a source's first crawl, "
+                   "else its last successful crawl minus a day.")
+@click.option("--max-pages", default=0, show_default=True,
+              help="At most this many requests per source (0 = no limit).")
+@click.option("-s", "--set", "setting", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy or PANTAU_* setting (see crawler/settings.py).")
+@click.option("--quiet", is_flag=True, help="Only warnings while crawling; the summary still prints.")
+def crawl(sources: str, db: str, select: tuple[str, ...], since: str | None, max_pages: int,
+          setting: tuple[str, ...], quiet: bool) -> None:
+    """Crawl the sources: only new articles, cleaned, into the database.
+
+    \b
+    Example:
+      pantau crawl --sources sources.yaml --db pantau.db --since 7d
+      pantau crawl --source kominfo-babel --max-pages 50
+    """
+    run_id = run_crawl(sources=sources, db=db, select=select, since=since, max_pages=max_pages,
+                       settings=parse_settings(setting), quiet=quiet)
+    print_summary(db, run_id)
+
+
+# extract ---------------------------------------------------------------------------------------
+def read_page(path_or_url: str) -> tuple[bytes, str]:
+    """Bytes of a saved page or of a URL fetched once (with Pantau's User-Agent)."""
+    if path_or_url.startswith(("http://", "https://")):
+        from crawler.settings import USER_AGENT
+        with urlopen(UrlRequest(path_or_url, headers={"User-Agent": USER_AGENT}), timeout=30) as r:
+            return r.read(), r.geturl()
+    path = Path(path_or_url)
+    if not path.is_file():
+        raise click.ClickException(f"{path_or_url}: no such file")
+    return path.read_bytes(), path.resolve().as_uri()
+
+
+@main.command()
+@click.argument("path_or_url")
+@click.option("--url", help="The page's original URL (for a saved file).")
+@click.option("--drop", multiple=True, metavar="CSS", help="Extra CSS selector to remove.")
+def extract(path_or_url: str, url: str | None, drop: tuple[str, ...]) -> None:
+    """Extract one page and print the article as JSON.
+
+    \b
+    Example:
+      pantau extract saved-page.html --url https://example.go.id/berita/123
+    """
+    from pipelines.extract import extract_article
+
+    html, origin = read_page(path_or_url)
+    article = extract_article(html, url or origin, drop=drop)
+    click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+
+
+# list / show / runs ----------------------------------------------------------------------------
+def open_store(db: str) -> Store:
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no such database (run `pantau crawl` or `pantau demo` first)")
+    return Store(db)
+
+
+@main.command(name="list")
+@db_option
+@click.option("--source", help="Only this source.")
+@click.option("--status", help="Only this review status (new, relevant, not_relevant, …).")
+@click.option("--since", metavar="DATE|Nd", help="Only articles published since.")
+@click.option("--search", metavar="QUERY", help="Full-text search (SQLite FTS5 syntax).")
+@click.option("--limit", default=50, show_default=True)
+@json_option
+def list_(db: str, source: str | None, status: str | None, since: str | None,
+          search: str | None, limit: int, as_json: bool) -> None:
+    """List stored articles, newest first.
+
+    \b
+    Example:
+      pantau list --since 2d --search 'bhabinkamtibmas'
+    """
+    try:
+        since_at = parse_since(since, datetime.now(timezone.utc)) if since else None
+    except WindowError as exc:
+        raise click.ClickException(str(exc))
+    store = open_store(db)
+    try:
+        rows = store.list_articles(source=source, status=status, since=since_at,
+                                   search=search, limit=limit)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(tabulate([{**r, "title": (r["title"] or "")[:70]} for r in rows],
+                            headers="keys"))
+
+
+@main.command()
+@click.argument("article_id", type=int)
+@db_option
+@json_option
+def show(article_id: int, db: str, as_json: bool) -> None:
+    """Show one article: metadata, aliases and clean text.
+
+    \b
+    Example:
+      pantau show 12
+    """
+    store = open_store(db)
+    try:
+        article = store.get_article(article_id)
+    finally:
+        store.close()
+    if article is None:
+        raise click.ClickException(f"no article {article_id} in {db}")
+    if as_json:
+        click.echo(json.dumps(article, ensure_ascii=False, indent=2))
+        return
+    for key in ("id", "url", "source", "title", "published", "author", "source_attribution",
+                "dateline", "status", "fetched_at", "discovered_via"):
+        click.echo(f"{key:>18}: {article.get(key) or '-'}")
+    for alias in article["aliases"]:
+        click.echo(f"{'alias':>18}: {alias}")
+    click.echo("\n" + (article["text"] or ""))
+
+
+@main.command()
+@db_option
+@click.option("--limit", default=30, show_default=True)
+@json_option
+def runs(db: str, limit: int, as_json: bool) -> None:
+    """Recent crawl runs, one row per run and source.
+
+    \b
+    Example:
+      pantau runs --limit 10
+    """
+    store = open_store(db)
+    try:
+        rows = store.runs(limit)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    keep = ("run_id", "source", "started", "status", "requests", "pages", "new_articles",
+            "error_count")
+    click.echo(tabulate([{k: r[k] for k in keep} for r in rows], headers="keys"))
+
+
+# demo ------------------------------------------------------------------------------------------
+DEMO_SETTINGS = {
+    "DOWNLOAD_DELAY": "0.05", "AUTOTHROTTLE_START_DELAY": "0.05", "DOWNLOAD_TIMEOUT": "3",
+    "RETRY_TIMES": "1",
+}
+
+
+@main.command()
+@click.option("--db", default="demo.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Database to create (an existing one is replaced).")
+@click.option("--since", default="2017-01-01", show_default=True,
+              help="Window; the default reaches back to the oldest seed article (2017).")
+def demo(db: str, since: str) -> None:
+    """Serve the bundled offline demo sites on loopback and crawl them into a fresh database.
+
+    \b
+    Example:
+      pantau demo && pantau list --db demo.db
+    """
+    from crawler.demo.server import DemoSites
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True)
+    with DemoSites(slow_seconds=5.0) as sites:
+        sources_path = Path(db).with_suffix(".sources.yaml")
+        sources_path.write_text(sites.sources_yaml(), encoding="utf-8")
+        click.echo(f"Serving {len(sites.servers)} demo sites:")
+        for name, server in sites.servers.items():
+            click.echo(f"  {name:<26} {server.base_url}")
+        click.echo("")
+        run_id = run_crawl(sources=str(sources_path), db=db, select=(), since=since,
+                           max_pages=0, settings=DEMO_SETTINGS, quiet=True)
+    print_summary(db, run_id)
+    click.echo(
+        f"\nNext:\n  pantau list --db {db}\n  pantau show 1 --db {db}\n"
+        f"  pantau runs --db {db}\n  datasette {db}   (if installed: browse and search)\n"
+        f"Crawl real sites (needs internet): pantau crawl --sources sources.yaml --since 3d")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Per-source counters of one crawl run, written to ``crawl_runs`` when the run ends.
+
+Errors are counted by kind (``http_404``, ``http_500``, ``timeout``, ``dns``, ``connection``,
+``not_html``, ``garbage``, ``too_large`` …) at the moment they happen, one count per attempt: a
+page that answered 500 and then 200 on retry shows ``http_500: 1`` beside a stored article.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from twisted.internet.error import (
+    ConnectionDone,
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError as TwistedTimeoutError,
+)
+
+
+@dataclass
+class SourceCounts:
+    requests: int = 0
+    pages: int = 0
+    new_articles: int = 0
+    known_skipped: int = 0
+    too_old: int = 0
+    not_articles: int = 0
+    errors: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+
+    def as_row(self) -> dict[str, Any]:
+        return {"requests": self.requests, "pages": self.pages, "new_articles": self.new_articles,
+                "known_skipped": self.known_skipped, "too_old": self.too_old,
+                "not_articles": self.not_articles, "errors": dict(self.errors),
+                "skipped": dict(self.skipped)}
+
+
+_EXCEPTION_KINDS: tuple[tuple[type[BaseException], str], ...] = (
+    (DNSLookupError, "dns"),
+    (TwistedTimeoutError, "timeout"),
+    (TCPTimedOutError, "timeout"),
+    (ConnectionRefusedError, "connection_refused"),
+    (ConnectionLost, "connection_lost"),
+    (ConnectionDone, "connection_lost"),
+)
+
+
+def error_kind(exc: BaseException) -> str:
+    """A short, stable name for a download exception, for the errors-by-kind counts."""
+    for cls, kind in _EXCEPTION_KINDS:
+        if isinstance(exc, cls):
+            return kind
+    name = type(exc).__name__
+    text = str(exc).lower()
+    if "maxsize" in text or "larger than" in text:
+        return "too_large"
+    if "timeout" in name.lower() or "timed out" in text:
+        return "timeout"
+    return name.lower()

@@ -1,0 +1,89 @@
+"""Scrapy settings for Pantau: every default in one documented place.
+
+Override any of them per run with ``pantau crawl -s NAME=VALUE`` (or ``scrapy crawl news -s``).
+Pantau's own settings start with ``PANTAU_``:
+
+- ``PANTAU_SOURCES``: the sources file (default ``sources.yaml``).
+- ``PANTAU_DB``: the SQLite database (default ``pantau.db``).
+- ``PANTAU_SINCE``: the window, ``YYYY-MM-DD`` or ``Nd``; empty = per source: 30 days on the first
+  crawl, else the last successful crawl minus one day (``PANTAU_FIRST_CRAWL_DAYS``,
+  ``PANTAU_OVERLAP_DAYS``).
+- ``PANTAU_SELECT``: comma-separated source names to crawl (empty = all).
+- ``PANTAU_MAX_PAGES``: at most this many pages fetched per source and run (0 = no limit).
+- ``PANTAU_MAX_LISTING_PAGES``: how deep one listing or feed chain is followed (default 30).
+- ``PANTAU_MAX_SITEMAPS``: child sitemaps read per source (default 20, newest first).
+- ``PANTAU_MAX_SECTIONS``: section pages ("Lihat semua berita") followed from a home page that
+  has no pager of its own (default 3).
+- ``PANTAU_CONTACT_URL``: where site owners can reach whoever runs this crawler; goes into the
+  User-Agent. Set it (or the environment variable of the same name) before crawling real sites.
+- ``PANTAU_MAX_CRAWL_DELAY``: cap on a robots.txt Crawl-delay, seconds (default 30).
+- ``PANTAU_PROGRESS_INTERVAL``: seconds between per-source progress lines (0 = none).
+"""
+
+import os
+
+BOT_NAME = "pantau"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+PANTAU_SOURCES = os.environ.get("PANTAU_SOURCES", "sources.yaml")
+PANTAU_DB = os.environ.get("PANTAU_DB", "pantau.db")
+PANTAU_SINCE = ""
+PANTAU_SELECT = ""
+PANTAU_MAX_PAGES = 0
+PANTAU_MAX_LISTING_PAGES = 30
+PANTAU_MAX_SITEMAPS = 20
+PANTAU_MAX_SECTIONS = 3
+PANTAU_FIRST_CRAWL_DAYS = 30
+PANTAU_OVERLAP_DAYS = 1
+PANTAU_CONTACT_URL = os.environ.get("PANTAU_CONTACT_URL", "https://github.com/pantau-id/pantau")
+PANTAU_MAX_CRAWL_DELAY = 30.0
+
+USER_AGENT = (
+    f"Pantau/0.1 (news monitoring for regional public-order analysis; +{PANTAU_CONTACT_URL})"
+)
+
+# Politeness: robots.txt obeyed (Crawl-delay too, see crawler/politeness.py), a per-site delay,
+# AutoThrottle adapting to each site's latency, few parallel requests per site.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.politeness.CrawlDelayAutoThrottle": 0,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "crawler.progress.SourceProgress": 500,
+}
+PANTAU_PROGRESS_INTERVAL = 10.0
+
+# Robustness: retries for 5xx and timeouts, a timeout and a size limit per page.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+DNS_TIMEOUT = 20
+
+DOWNLOADER_MIDDLEWARES = {
+    # closest to the engine: sees each request once, with its final outcome
+    "crawler.middlewares.ConditionalRequestMiddleware": 50,
+    # closest to the network: counts every request sent and every raw response
+    "crawler.middlewares.SourceStatsMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "pipelines.stages.ExtractStage": 100,
+    "pipelines.stages.WindowStage": 200,
+    "pipelines.stages.StoreStage": 900,
+}
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,434 @@
+"""The one generic spider: finds each source's new articles and fetches only those.
+
+Per source, in order: robots.txt (its ``Sitemap:`` lines and ``Crawl-delay``), then at once the
+home page (a listing: article links, feed autodiscovery, pagination), the configured and
+discovered feeds, the sitemaps (robots', configured, else ``/sitemap.xml`` and friends as quiet
+probes) and the configured listing templates. No per-site code: a site is an entry in the sources
+file.
+
+Only new work: every link is canonicalised (``crawler.urls.canonical_url``) and dropped when the
+database already knows it, as an article URL or an alias. Feeds and sitemaps carry dates, so
+pagination stops as soon as a page brings nothing unknown inside the window. Listing pages carry
+no reliable dates: a listing page whose article links are all known ends its chain at once;
+otherwise its unknown articles are fetched first, and the next page is requested only if at least
+one of them turned out to be inside the window (the stages report each outcome back through the
+``item_scraped`` / ``item_dropped`` signals). "Known" for these stopping rules means known before
+this run began: a feed page whose entries this run already fetched from the home page is still
+new ground, and paging on through it is how the older articles are reached.
+
+Spider arguments (``scrapy crawl news -a NAME=VALUE``) override the ``PANTAU_*`` settings of the
+same meaning: ``sources``, ``db``, ``since``, ``select``, ``max_pages``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy import Request, signals
+from scrapy.exceptions import DropItem, IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler import discovery
+from crawler.items import PageItem
+from crawler.politeness import apply_crawl_delay
+from crawler.runstats import SourceCounts
+from crawler.sources import Source, load_sources, select_sources
+from crawler.urls import canonical_url, looks_like_article_url, request_url, same_site
+from crawler.window import parse_since, source_window
+from pipelines.storage import Store
+
+HTML_TYPES = ("text/html", "application/xhtml")
+DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".ppt", ".pptx")
+SKIP_SITEMAP_WORDS = ("taxonom", "category", "kategori", "tag-sitemap", "post_tag", "author",
+                      "user", "page-sitemap", "wp-sitemap-pages")
+
+
+@dataclass
+class ListingChain:
+    """One listing page waiting for its unknown articles before deciding on the next page."""
+
+    source: str
+    next_urls: list[str]
+    depth: int
+    pending: set[str] = field(default_factory=set)
+    fresh: bool = False
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, *args: Any, sources: str | None = None, db: str | None = None,
+                 since: str | None = None, select: str | None = None,
+                 max_pages: str | int | None = None, run_id: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._args = {"sources": sources, "db": db, "since": since, "select": select,
+                      "max_pages": max_pages}
+        self.run_id = run_id or uuid.uuid4().hex[:12]
+        self._counts: dict[str, SourceCounts] = {}
+        self._validators: dict[str, dict[str, tuple[str | None, str | None]]] = {}
+        self.listings: dict[str, ListingChain] = {}
+        self.waiting: dict[str, list[str]] = {}
+        self.requested: set[str] = set()
+        self.outcomes: dict[str, bool | None] = {}
+        self.planned: Counter[str] = Counter()
+        self.discovery_seen: set[str] = set()
+        self.documents_seen: set[str] = set()
+
+    # set-up -----------------------------------------------------------------------------------
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        spider._configure(crawler.settings)
+        return spider
+
+    def _setting(self, arg: str, name: str) -> Any:
+        value = self._args.get(arg)
+        return value if value not in (None, "") else self.crawler.settings.get(name)
+
+    def _configure(self, settings: Any) -> None:
+        """Load sources, open the database, fix each source's window and its known URLs."""
+        self.now = datetime.now(timezone.utc)
+        all_sources = load_sources(self._setting("sources", "PANTAU_SOURCES"))
+        wanted = [n for n in str(self._setting("select", "PANTAU_SELECT") or "").split(",") if n]
+        self.sources = select_sources(all_sources, wanted) if wanted else all_sources
+        self.by_name = {s.name: s for s in self.sources}
+        self.max_pages = int(self._setting("max_pages", "PANTAU_MAX_PAGES") or 0)
+        self.max_listing_pages = settings.getint("PANTAU_MAX_LISTING_PAGES", 30)
+        self.max_sitemaps = settings.getint("PANTAU_MAX_SITEMAPS", 20)
+        self.max_sections = settings.getint("PANTAU_MAX_SECTIONS", 3)
+        self.store = Store(self._setting("db", "PANTAU_DB"))
+        self.store.mark_interrupted_runs()
+        self.store.register_sources(self.sources)
+        since = self._setting("since", "PANTAU_SINCE")
+        fixed = parse_since(str(since), self.now) if since else None
+        self.windows = {
+            s.name: fixed or source_window(
+                self.store.last_success(s.name), self.now,
+                first_days=settings.getint("PANTAU_FIRST_CRAWL_DAYS", 30),
+                overlap_days=settings.getint("PANTAU_OVERLAP_DAYS", 1))
+            for s in self.sources}
+        self.known_before = frozenset(self.store.known_urls())  # the previous runs' frontier
+        self.known = set(self.known_before)                     # grows as this run stores
+        self.run_rows = {s.name: self.store.start_run(self.run_id, s.name, self.windows[s.name])
+                         for s in self.sources}
+
+    def counts(self, source: str) -> SourceCounts:
+        return self._counts.setdefault(source, SourceCounts())
+
+    def remember_validators(self, source: str, url: str, etag: str | None,
+                            last_modified: str | None) -> None:
+        self._validators.setdefault(source, {})[url] = (etag, last_modified)
+
+    async def start(self) -> AsyncIterator[Request]:
+        for src in self.sources:
+            self.logger.info("source %s: window since %s", src.name, self.windows[src.name].isoformat())
+            yield Request(urljoin(src.url, "/robots.txt"), callback=self.parse_robots,
+                          errback=self.robots_failed, dont_filter=True, priority=100,
+                          meta={"source": src.name, "dont_obey_robotstxt": True, "probe": True,
+                                "handle_httpstatus_list": [404, 403, 410, 401]})
+
+    # robots and discovery ---------------------------------------------------------------------
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        src = self.by_name[response.meta["source"]]
+        sitemaps: list[str] = []
+        if response.status == 200 and isinstance(response, TextResponse):
+            delay = discovery.robots_crawl_delay(response.text, self.crawler.settings.get("USER_AGENT"))
+            if delay:
+                used = apply_crawl_delay(self.crawler, urlsplit(response.url).hostname or "", delay)
+                self.logger.info("source %s: robots.txt Crawl-delay %.2fs", src.name, used)
+            sitemaps = discovery.robots_sitemaps(response.text, response.url)
+        yield from self.discover(src, sitemaps)
+
+    def robots_failed(self, failure: Failure) -> Iterator[Request]:
+        yield from self.discover(self.by_name[failure.request.meta["source"]], [])
+
+    def discover(self, src: Source, robots_sitemaps: list[str]) -> Iterator[Request]:
+        """Every discovery path of one source, once its robots.txt is known."""
+        yield self._listing_request(src, src.url, depth=1, via="home")
+        for template in src.listings:
+            yield self._listing_request(src, template.format(page=1), depth=1, via="listing",
+                                        template=template)
+        for feed in src.feeds:
+            yield from self._discovery_request(src, feed, self.parse_feed, via="feed")
+        configured = [*robots_sitemaps, *src.sitemaps]
+        for url in configured:
+            yield from self._discovery_request(src, url, self.parse_sitemap, via="sitemap")
+        if not configured:
+            for url in discovery.guess_sitemap_urls(src.url)[:2]:
+                yield from self._discovery_request(src, url, self.parse_sitemap, via="sitemap",
+                                                   probe=True)
+
+    def _discovery_request(self, src: Source, url: str, callback: Any, *, via: str,
+                           probe: bool = False, depth: int = 1) -> Iterator[Request]:
+        url = urljoin(src.url, url)
+        if (url in self.discovery_seen or not same_site(url, src.url) or denied(src, url)
+                or not self._budget(src)):
+            return
+        self.discovery_seen.add(url)
+        self.planned[src.name] += 1
+        yield Request(url, callback=callback, errback=self.discovery_failed, priority=10,
+                      meta={"source": src.name, "via": via, "depth": depth, "probe": probe,
+                            "conditional": depth == 1,
+                            "handle_httpstatus_list": [304, 404, 410] if probe else [304]})
+
+    def _listing_request(self, src: Source, url: str, *, depth: int, via: str,
+                         template: str | None = None) -> Request:
+        self.discovery_seen.add(url)
+        self.planned[src.name] += 1
+        return Request(url, callback=self.parse_listing, errback=self.discovery_failed,
+                       dont_filter=depth == 1, priority=5 - min(depth, 5),
+                       meta={"source": src.name, "via": via, "depth": depth,
+                             "template": template, "conditional": False,
+                             "handle_httpstatus_list": [304]})
+
+    def discovery_failed(self, failure: Failure) -> None:
+        self._count_failure(failure)
+
+    # listings ---------------------------------------------------------------------------------
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        src = self.by_name[response.meta["source"]]
+        if not self._usable_html(response, src):
+            return
+        depth = response.meta["depth"]
+        if depth == 1:
+            for feed in discovery.feed_links(response.text, response.url):
+                yield from self._discovery_request(src, feed, self.parse_feed, via="feed")
+        links = discovery.article_links(response.text, response.url, src.url, src.allows)
+        self._count_document_links(src, response)
+        chain = ListingChain(src.name, self._next_listing_urls(response, src), depth)
+        if depth == 1 and response.meta["via"] == "home" and not chain.next_urls:
+            yield from self._section_listings(src, response)
+        new = [u for u in links if canonical_url(u, src.url) not in self.known_before]
+        self.counts(src.name).known_skipped += len(links) - len(new)
+        if not new or depth >= self.max_listing_pages:
+            return  # a page of only known articles ends the chain
+        via = "home" if response.meta["via"] == "home" and depth == 1 else "listing"
+        for url in new:
+            key = canonical_url(url, src.url)
+            if key in self.outcomes or key in self.known:
+                chain.fresh = chain.fresh or self.outcomes.get(key) is not False
+            elif key in self.requested:
+                chain.pending.add(key)
+            else:
+                for request in self._article_requests(src, [url], via=via):
+                    chain.pending.add(request.meta["key"])
+                    yield request
+        if chain.pending:
+            self.listings[response.url] = chain
+            for key in chain.pending:
+                self.waiting.setdefault(key, []).append(response.url)
+        elif chain.fresh:
+            yield from self._follow_chain(src, chain)
+
+    def _section_listings(self, src: Source, response: Response) -> Iterator[Request]:
+        """A home without a pager: its "Lihat semua berita" section pages are the listings."""
+        sections = discovery.listing_links(response.text, response.url, src.url)
+        for url in sections[: self.max_sections]:
+            if url not in self.discovery_seen and not denied(src, url) and self._budget(src):
+                yield self._listing_request(src, url, depth=1, via="listing")
+
+    def _next_listing_urls(self, response: Response, src: Source) -> list[str]:
+        template = response.meta.get("template")
+        if template:
+            return [template.format(page=response.meta["depth"] + 1)]
+        return [u for u in discovery.next_page_links(response.text, response.url)
+                if same_site(u, src.url)][:1]
+
+    def _follow_chain(self, src: Source, chain: ListingChain) -> Iterator[Request]:
+        for url in chain.next_urls:
+            if url not in self.discovery_seen and not denied(src, url) and self._budget(src):
+                request = self._listing_request(src, url, depth=chain.depth + 1, via="listing",
+                                                template=None)
+                yield request
+
+    def _resolve(self, url: str, in_window: bool | None) -> None:
+        """An article asked for by listing pages has an outcome: maybe page on."""
+        self.outcomes[url] = in_window
+        for key in self.waiting.pop(url, []):
+            chain = self.listings.get(key)
+            if chain is None:
+                continue
+            chain.pending.discard(url)
+            chain.fresh = chain.fresh or in_window is not False
+            if not chain.pending:
+                del self.listings[key]
+                if chain.fresh:
+                    for request in self._follow_chain(self.by_name[chain.source], chain):
+                        self.crawler.engine.crawl(request)
+
+    # feeds and sitemaps ----------------------------------------------------------------------
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        src = self.by_name[response.meta["source"]]
+        if response.status == 304:
+            return
+        links, next_url = discovery.parse_feed(response.body, response.url)
+        fresh = self._fresh_links(src, links)
+        yield from self._article_requests(src, [l.url for l in fresh], via="feed",
+                                          dates={l.url: l.published for l in fresh})
+        depth = response.meta["depth"]
+        if next_url and fresh and depth < self.max_listing_pages:
+            yield from self._discovery_request(src, next_url, self.parse_feed, via="feed",
+                                               depth=depth + 1)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        src = self.by_name[response.meta["source"]]
+        if response.status != 200:
+            if response.meta.get("probe"):
+                self.counts(src.name).skipped["sitemap_probe_missing"] += 1
+            return
+        kind, links = discovery.parse_sitemap(response.body, response.url)
+        if kind == "index":
+            yield from self._child_sitemaps(src, links)
+            return
+        fresh = self._fresh_links(src, links)
+        via = "news-sitemap" if any(l.published for l in links) else "sitemap"
+        yield from self._article_requests(src, [l.url for l in fresh], via=via,
+                                          dates={l.url: l.published for l in fresh})
+
+    def _child_sitemaps(self, src: Source, links: list[discovery.Link]) -> Iterator[Request]:
+        since = self.windows[src.name]
+        children = [l for l in links if not any(w in l.url.lower() for w in SKIP_SITEMAP_WORDS)
+                    and (l.lastmod is None or l.lastmod >= since)]
+        children.sort(key=lambda l: l.lastmod or datetime.max.replace(tzinfo=timezone.utc),
+                      reverse=True)
+        for link in children[: self.max_sitemaps]:
+            yield from self._discovery_request(src, link.url, self.parse_sitemap, via="sitemap")
+
+    def _fresh_links(self, src: Source, links: Iterable[discovery.Link]) -> list[discovery.Link]:
+        """Links of a feed or sitemap that are articles, unknown, and not older than the window."""
+        since, counts, fresh = self.windows[src.name], self.counts(src.name), []
+        for link in links:
+            url = request_url(link.url, src.url)
+            when = link.published or link.lastmod
+            if not same_site(url, src.url) or not src.allows(url) or not looks_like_article_url(url, src.url):
+                continue
+            if canonical_url(url, src.url) in self.known_before:
+                counts.known_skipped += 1
+            elif when is not None and when < since:
+                counts.too_old += 1
+            else:
+                fresh.append(discovery.Link(url=url, published=link.published, title=link.title,
+                                            lastmod=link.lastmod))
+        return fresh
+
+    # articles ---------------------------------------------------------------------------------
+    def _article_requests(self, src: Source, urls: Iterable[str], *, via: str,
+                          dates: dict[str, datetime | None] | None = None) -> Iterator[Request]:
+        for url in urls:
+            key = canonical_url(url, src.url)
+            if key in self.known or key in self.requested or not self._budget(src):
+                continue
+            self.requested.add(key)
+            self.planned[src.name] += 1
+            yield Request(request_url(url, src.url), callback=self.parse_article,
+                          errback=self.article_failed, priority=20,
+                          meta={"source": src.name, "via": via, "key": key,
+                                "listed_published": (dates or {}).get(url)})
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        src = self.by_name[response.meta["source"]]
+        key = response.meta["key"]
+        if not self._usable_html(response, src):
+            self._resolve(key, None)
+            return
+        hops = response.meta.get("redirect_urls", [])
+        aliases = {key, *(canonical_url(u, src.url) for u in hops)}
+        yield PageItem(
+            url=request_url(response.url, src.url), url_key=canonical_url(response.url, src.url),
+            response_url=response.url, source=src.name,
+            html=response.body, text=response.text, encoding=response.encoding,
+            http_status=response.status,
+            content_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1") or None,
+            fetched_at=datetime.now(timezone.utc), discovered_via=response.meta["via"],
+            listed_published=response.meta.get("listed_published"), aliases=aliases,
+        )
+
+    def article_failed(self, failure: Failure) -> None:
+        self._count_failure(failure)
+        self._resolve(failure.request.meta["key"], None)
+
+    def _on_item_scraped(self, item: Any, response: Response, spider: Any) -> None:
+        if isinstance(item, PageItem):
+            self.known.update(item.aliases | {item.url_key})
+            self._resolve(response.meta["key"], True)
+
+    def _on_item_dropped(self, item: Any, response: Response, exception: Exception,
+                         spider: Any) -> None:
+        if isinstance(item, PageItem):
+            too_old = isinstance(exception, DropItem) and "older than" in str(exception)
+            self._resolve(response.meta["key"], False if too_old else None)
+
+    # bookkeeping ------------------------------------------------------------------------------
+    def _usable_html(self, response: Response, src: Source) -> bool:
+        """Count a page; say whether it is HTML worth reading (a PDF or image is not)."""
+        counts = self.counts(src.name)
+        if response.status == 304:
+            counts.skipped["not_modified"] += 1
+            return False
+        counts.pages += 1
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if not isinstance(response, TextResponse) or (content_type and not content_type.startswith(HTML_TYPES)):
+            counts.errors["not_html"] += 1
+            return False
+        return True
+
+    def _count_document_links(self, src: Source, response: Response) -> None:
+        """Document links (PDF, Word, spreadsheets) are noted once, never fetched as articles."""
+        for href in response.css("a::attr(href)").getall():
+            url = urljoin(response.url, href)
+            if urlsplit(url).path.lower().endswith(DOCUMENT_SUFFIXES) and url not in self.documents_seen:
+                self.documents_seen.add(url)
+                self.counts(src.name).skipped["document_links"] += 1
+
+    def _count_failure(self, failure: Failure) -> None:
+        request = failure.request
+        counts = self.counts(request.meta["source"])
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            counts.skipped["robots_disallowed" if "robots" in str(failure.value).lower()
+                           else "ignored"] += 1
+        self.logger.debug("failed %s: %r", request.url, failure.value)
+
+    def _budget(self, src: Source) -> bool:
+        """``--max-pages``: at most that many requests planned per source in this run."""
+        if self.max_pages and self.planned[src.name] >= self.max_pages:
+            self.counts(src.name).skipped["over_max_pages"] += 1
+            return False
+        return True
+
+    def _on_closed(self, spider: Any, reason: str) -> None:
+        """Write each source's run row; only a run that fetched pages moves the window on."""
+        for src in self.sources:
+            counts = self.counts(src.name)
+            status = run_status(reason, counts)
+            if status == "ok" and not counts.errors:
+                for url, (etag, modified) in self._validators.get(src.name, {}).items():
+                    self.store.save_validators(url, etag, modified)
+            self.store.finish_run(self.run_rows[src.name], src.name, counts.as_row(), status)
+        self.store.close()
+
+
+def denied(src: Source, url: str) -> bool:
+    """``deny`` patterns keep the spider off any URL; ``allow`` narrows article URLs only."""
+    return any(re.search(pattern, url) for pattern in src.deny)
+
+
+def run_status(reason: str, counts: SourceCounts) -> str:
+    """ok: finished and the site answered; failed: nothing usable came back; else interrupted."""
+    if reason != "finished":
+        return "interrupted"
+    return "ok" if counts.pages or counts.skipped.get("not_modified") else "failed"
+

@@ -1,0 +1,606 @@
+"""Cleaning rules: small, named functions that remove clutter from an article page.
+
+Two kinds of rule, applied in this order by :mod:`pipelines.extract`:
+
+* **DOM rules** (``HtmlElement -> HtmlElement``) run on the parsed page *before* trafilatura,
+  where the markup itself marks the clutter: WordPress/JNews/tagDiv related-post boxes, share
+  bars, comment forms, sidebars, Drupal label fields, Blogger post footers, captions. They edit
+  the tree they are given (the caller owns a private parse, so copying would only cost time) and
+  return it, so they compose.
+* **Text rules** (``list[str] -> list[str]``, one string per paragraph) run on trafilatura's
+  output, for clutter only the words show: an editor's hand-typed "Baca juga:" line, "296 kali"
+  view counters, "Tinggalkan Balasan", trailing headline lists, credit lines. They never mutate
+  their input.
+
+No rule knows a site's domain: every pattern names a CMS/theme convention or an Indonesian
+newsroom habit, so the rules carry over to sites Pantau has never seen. Real content that looks
+like clutter (attendee lists, "Ia membaca ...", closing "(Fit)" initials) must survive; each
+rule is narrow for that reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from lxml.cssselect import CSSSelector
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+TreeRule = Callable[[HtmlElement], HtmlElement]
+TextRule = Callable[[list[str]], list[str]]
+
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "table", "section", "aside", "h2", "h3", "h4", "h5", "h6", "blockquote"})
+_NEVER_DROP = frozenset({"html", "body", "article", "main"})
+SMALL_BOX_WORDS = 80  # a titled box or form this small is a widget, never the story
+
+# Class/id fragments that name a page region whose whole content is clutter.
+RELATED_BOX_MARKERS = (
+    "related", "baca-juga", "bacajuga", "baca_juga", "read-also", "readalso", "lihatjg",
+    "linksisip", "yarpp", "crp_", "rp4wp", "terkait", "inline-post", "jnews_inline",
+)
+SHARE_MARKERS = (
+    "sharedaddy", "sharing", "share-", "-share", "_share", "addtoany", "a2a_kit", "social",
+    "sosmed", "bagikan", "post-share",
+)
+COMMENT_MARKERS = (
+    "respond", "comments-area", "comment-list", "commentlist", "comment-form", "disqus",
+    "fb-comments", "jeg_comment", "comments",
+)
+# Whole-token patterns: page builders (Elementor) call every content block "elementor-widget".
+SIDEBAR_MARKERS = (r"sidebar", r"(?<![\w-])widget(?:[_-]\w+)*(?![\w-])", r"(?<![\w-])secondary(?![\w-])",
+                   r"popular", r"terpopuler", r"trending")
+BLOGGER_FOOTER_MARKERS = ("post-footer", "blog-pager", "post-share-buttons", "post-labels")
+CAPTION_MARKERS = ("wp-caption-text", "caption", "photo-credit", "foto-credit", "image-credit")
+# Drupal renders each node field as ``field--name-field-<name>``; body/image fields are content.
+_DRUPAL_FIELD = re.compile(r"field-{1,2}name-field-(?!body|isi|konten|content|image|gambar|foto)")
+# Containers that hold the headline or the article body ("and-w-sidebar" layout wrappers do):
+# a rule must never delete one of these wholesale.
+_HOLDER_CLASSES = ("entry-content", "post-content", "article-content", "td-post-content", "content-inner",
+                   "field--name-body", "post-body", "article-body", "detail-content")
+_CONTENT_HOLDER = XPath(
+    ".//*[self::h1 or @itemprop='articleBody' or contains(@class,'entry-content')"
+    " or contains(@class,'post-content') or contains(@class,'article-content')"
+    " or contains(@class,'td-post-content') or contains(@class,'content-inner')"
+    " or contains(@class,'field--name-body') or contains(@class,'post-body')"
+    " or contains(@class,'article-body') or contains(@class,'detail-content')]"
+)
+
+
+class _Marked:
+    """Finds elements whose lower-cased class or id contains a marker. One cheap XPath plus a
+    compiled regex: far faster than ``translate()`` inside XPath on large pages."""
+
+    _WITH_ATTRS = XPath("//*[@class or @id]")
+
+    def __init__(self, markers: Sequence[str], regex: bool = False) -> None:
+        self.pattern = re.compile("|".join(m if regex else re.escape(m) for m in markers))
+
+    def __call__(self, tree: HtmlElement) -> list[HtmlElement]:
+        """Matching elements in document order."""
+        return [el for el in self._WITH_ATTRS(tree)
+                if self.pattern.search(f"{el.get('class', '')} {el.get('id', '')}".lower())]
+
+
+def _marker_xpath(markers: Sequence[str]) -> _Marked:
+    """A finder for elements marked by any of ``markers`` in their class or id."""
+    return _Marked(markers)
+
+
+def _is_content_holder(element: HtmlElement) -> bool:
+    """True for the page skeleton or a body container, which a class match must not delete."""
+    return element.tag in _NEVER_DROP or _holds(element) or bool(_CONTENT_HOLDER(element))
+
+
+def _holds(element: HtmlElement) -> bool:
+    """Is the element itself a headline or body container?"""
+    return element.tag == "h1" or element.get("itemprop") == "articleBody" or any(
+        marker in (element.get("class") or "") for marker in _HOLDER_CLASSES)
+
+
+def _remove(element: HtmlElement) -> None:
+    """Detach an element but keep its tail text, which belongs to the parent's flow."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail and element.tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def protected_elements(tree: HtmlElement) -> set[HtmlElement]:
+    """Every element that holds the headline or article body, found in one pass (the holders
+    and all their ancestors), so each removal candidate is a set lookup, not a subtree scan.
+    lxml hands back the same proxy object while a reference lives, so the set stays valid."""
+    protected: set[HtmlElement] = set()
+    for holder in _CONTENT_HOLDER(tree):
+        protected.add(holder)
+        protected.update(holder.iterancestors())
+    return protected
+
+
+def _drop_marked(tree: HtmlElement, finder: Callable[[HtmlElement], list[HtmlElement]]) -> HtmlElement:
+    """Remove every element ``finder`` returns, unless it holds the article body."""
+    protected = protected_elements(tree)
+    for element in finder(tree):
+        if element.getparent() is not None and element not in protected and element.tag not in _NEVER_DROP:
+            _remove(element)
+    return tree
+
+
+# ---------------------------------------------------------------- DOM rules
+
+def drop_by_selectors(tree: HtmlElement, selectors: Sequence[str]) -> HtmlElement:
+    """Remove a source's own clutter selectors (site knowledge kept as data in the registry)."""
+    for selector in selectors:
+        for element in CSSSelector(selector)(tree):
+            _remove(element)
+    return tree
+
+
+_RELATED_BOXES = _marker_xpath(RELATED_BOX_MARKERS)
+
+
+def drop_related_post_boxes(tree: HtmlElement) -> HtmlElement:
+    """Remove plugin/theme related-post boxes (JNews inline related, YARPP, Jetpack, tagDiv)."""
+    return _drop_marked(tree, _RELATED_BOXES)
+
+
+_BACA_PHRASES = ("baca juga", "baca:", "baca :", "baca selengkapnya", "baca berita", "baca artikel",
+                 "simak juga", "simak:", "lihat juga", "lihat:", "read also", "read more")
+_BACA_START = re.compile(r"[\[(]?\s*(" + "|".join(re.escape(p) for p in _BACA_PHRASES) + ")", re.I)
+_BACA_TEXT = XPath("//body//text()[string-length(.) > 4]")
+
+
+def _block_ancestor(node: HtmlElement) -> HtmlElement | None:
+    """The nearest block-level element around ``node`` (the line an editor typed)."""
+    element = node
+    while element is not None and element.tag not in _BLOCK_TAGS:
+        element = element.getparent()
+    return element
+
+
+def drop_baca_juga_boxes(tree: HtmlElement) -> HtmlElement:
+    """Remove "Baca juga: <a>…</a>" blocks, plugin-made or typed by an editor in a <p><strong>.
+
+    Anchored on a text node that *starts* with the phrase and on a short block that holds a link,
+    so "Ia membaca…" or "baca tulis Al-Quran" in running text is never touched.
+    """
+    for text_node in _BACA_TEXT(tree):
+        if not _BACA_START.match(text_node.lstrip()[:60]):
+            continue
+        block = _block_ancestor(text_node.getparent())
+        if block is None or block.getparent() is None or not _has_few_words(block, 40):
+            continue
+        if block.find(".//a") is not None and not _is_content_holder(block):
+            _remove(block)
+    return tree
+
+
+def _has_few_words(element: HtmlElement, limit: int) -> bool:
+    """At most ``limit`` words of text, without building the text of a huge element."""
+    count = 0
+    for piece in element.itertext():
+        count += len(piece.split())
+        if count > limit:
+            return False
+    return True
+
+
+_COMMENTS = _marker_xpath(COMMENT_MARKERS)
+
+
+def drop_comment_forms(tree: HtmlElement) -> HtmlElement:
+    """Remove comment forms and reader comments (WordPress #respond, .comments-area, Disqus)
+    and small <form>s (search boxes, newsletter sign-ups): none of them is article text."""
+    return drop_small_forms(_drop_marked(tree, _COMMENTS))
+
+
+def drop_small_forms(tree: HtmlElement) -> HtmlElement:
+    """Remove search boxes and sign-up forms; ASP.NET wraps whole pages in one <form>, so only
+    small forms go."""
+    for form in tree.xpath("//form"):
+        if len(form.text_content().split()) <= SMALL_BOX_WORDS and not _is_content_holder(form):
+            _remove(form)
+    return tree
+
+
+_SHARES = _marker_xpath(SHARE_MARKERS)
+
+
+def drop_share_widgets(tree: HtmlElement) -> HtmlElement:
+    """Remove share bars (td-post-sharing, sharedaddy, AddToAny, JNews share)."""
+    return _drop_marked(tree, _SHARES)
+
+
+_SIDEBARS = _Marked(SIDEBAR_MARKERS, regex=True)
+
+
+def drop_sidebars_and_widgets(tree: HtmlElement) -> HtmlElement:
+    """Remove <aside>, <nav> and sidebar/widget regions ("BANYAK DIBACA", "Terpopuler")."""
+    return drop_aside_and_nav(_drop_marked(tree, _SIDEBARS))
+
+
+def drop_aside_and_nav(tree: HtmlElement) -> HtmlElement:
+    """Remove <aside> and <nav> elements unless they wrap the headline or body."""
+    for element in tree.xpath("//aside|//nav"):
+        if not _is_content_holder(element):
+            _remove(element)
+    return tree
+
+
+_FIELDS = XPath("//*[contains(@class,'field-name-field-') or contains(@class,'field--name-field-')]")
+
+
+def drop_drupal_label_fields(tree: HtmlElement) -> HtmlElement:
+    """Remove Drupal node fields other than the body/image (Sumber, Penulis, tags): they are
+    metadata, captured beforehand by :mod:`pipelines.metadata`, never running text."""
+    for element in _FIELDS(tree):
+        if _DRUPAL_FIELD.search(element.get("class", "")) and not _is_content_holder(element):
+            _remove(element)
+    return tree
+
+
+_BLOGGER_FOOTERS = _marker_xpath(BLOGGER_FOOTER_MARKERS)
+
+
+def drop_blogger_post_footer(tree: HtmlElement) -> HtmlElement:
+    """Remove Blogger's post footer (author/labels/share line) and pager."""
+    return _drop_marked(tree, _BLOGGER_FOOTERS)
+
+
+_CAPTIONS = _marker_xpath(CAPTION_MARKERS)
+
+
+def drop_captions(tree: HtmlElement) -> HtmlElement:
+    """Remove photo captions and credits (<figcaption>, .wp-caption-text): Pantau keeps prose only."""
+    return drop_figcaptions(_drop_marked(tree, _CAPTIONS))
+
+
+def drop_figcaptions(tree: HtmlElement) -> HtmlElement:
+    """Remove <figcaption> elements (photo captions and credits)."""
+    for element in tree.xpath("//figcaption"):
+        _remove(element)
+    return tree
+
+
+SECTION_TITLES = re.compile(
+    r"^(berita|artikel|post(ingan)?|tulisan)\s+(terkait|lainnya|populer|terbaru|terkini|pilihan)"
+    r"|^(banyak|paling|sering)\s+dibaca|^terpopuler|^pencarian$|^trending|^rekomendasi"
+    r"|^(related|popular|recent)\s+(posts?|news|articles?)|^hotline\b|^tinggalkan balasan"
+    r"|^(tulis|beri|kirim)\s+komentar|^komentar$|^tags?\s*:?$|^label\s*:?$",
+    re.IGNORECASE,
+)
+_SHORT_TEXT = XPath("//body//text()[string-length(normalize-space(.)) > 3 and string-length(normalize-space(.)) < 40]")
+_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div", "li", "a"})
+
+
+def _section_headings(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements whose whole text is a section title such as "Berita Terkait"."""
+    found = []
+    for node in _SHORT_TEXT(tree):
+        element = node.getparent()
+        if element is None or element.tag not in _HEADING_TAGS or not SECTION_TITLES.match(node.strip()):
+            continue
+        while element.getparent() is not None and element.getparent().tag in _HEADING_TAGS - {"div", "li"} \
+                and len(element.getparent().text_content().strip()) < 40:
+            element = element.getparent()
+        found.append(element)
+    return found
+
+
+def _link_density(element: HtmlElement) -> float:
+    """Share of an element's text that sits inside links (1.0 = pure link list)."""
+    total = len(element.text_content().strip()) or 1
+    linked = sum(len(a.text_content().strip()) for a in element.iter("a"))
+    return linked / total
+
+
+def drop_headed_link_lists(tree: HtmlElement) -> HtmlElement:
+    """Remove blocks headed "Berita Terkait", "Banyak Dibaca", "Pencarian", "Hotline …" together
+    with the link lists that follow the heading: themes without marker classes still title them.
+    The whole box goes when it is mostly links or too small to be the story (a hotline blurb)."""
+    for heading in _section_headings(tree):
+        if heading.getparent() is None or not SECTION_TITLES.match(heading.text_content().strip()):
+            continue
+        container = heading.getparent()
+        small = len(container.text_content().split()) <= SMALL_BOX_WORDS
+        if not _is_content_holder(container) and (small or _link_density(container) >= 0.5):
+            _remove(container)
+            continue
+        for sibling in list(heading.itersiblings()):
+            if sibling.find(".//a") is not None and _link_density(sibling) >= 0.5:
+                _remove(sibling)
+        _remove(heading)
+    return tree
+
+
+DOM_RULES: tuple[TreeRule, ...] = (
+    drop_comment_forms,
+    drop_share_widgets,
+    drop_related_post_boxes,
+    drop_baca_juga_boxes,
+    drop_sidebars_and_widgets,
+    drop_drupal_label_fields,
+    drop_blogger_post_footer,
+    drop_captions,
+    drop_headed_link_lists,
+)
+
+
+_MARKED_FINDERS = (_COMMENTS, _SHARES, _RELATED_BOXES, _SIDEBARS, _BLOGGER_FOOTERS, _CAPTIONS)
+_ANY_MARKER = re.compile("|".join(f"(?:{finder.pattern.pattern})" for finder in _MARKED_FINDERS))
+
+
+def drop_marked_regions(tree: HtmlElement) -> HtmlElement:
+    """The class/id rules above (comments, share bars, related boxes, sidebars, Blogger
+    footers, captions) in a single walk over the page: same result, one regex per element."""
+    protected = protected_elements(tree)
+    for element in _Marked._WITH_ATTRS(tree):
+        if element in protected or element.tag in _NEVER_DROP:
+            continue
+        attrs = f"{element.get('class', '')} {element.get('id', '')}".lower()
+        if _ANY_MARKER.search(attrs) and _attached(element, tree):
+            _remove(element)
+    return tree
+
+
+def _attached(element: HtmlElement, tree: HtmlElement) -> bool:
+    """False once an ancestor has been removed (its subtree needs no more work)."""
+    return element.getroottree().getroot() is tree.getroottree().getroot()
+
+
+FAST_DOM_RULES: tuple[TreeRule, ...] = (
+    drop_marked_regions,  # = the marker halves of the DOM_RULES above, in one pass
+    drop_small_forms,
+    drop_aside_and_nav,
+    drop_figcaptions,
+    drop_baca_juga_boxes,
+    drop_drupal_label_fields,
+    drop_headed_link_lists,
+)
+
+
+def clean_tree(tree: HtmlElement, drop: Sequence[str] = ()) -> HtmlElement:
+    """Apply the source's own selectors, then every DOM rule (the class/id ones fused into
+    :func:`drop_marked_regions` for speed)."""
+    tree = drop_by_selectors(tree, drop)
+    for rule in FAST_DOM_RULES:
+        tree = rule(tree)
+    return tree
+
+
+# ---------------------------------------------------------------- text rules
+
+_TERMINAL = re.compile(r"[.!?:;\"”’)\]»…]$")
+_LABEL_ONLY = re.compile(r"^(sumber|penulis|reporter|pewarta|editor|redaktur|oleh|foto|fotografer)\s*:?$", re.I)
+
+
+def join_label_value_lines(paragraphs: list[str]) -> list[str]:
+    """Join a bare label line ("Sumber:") with the value on the next line ("Dinas Kominfo"), as
+    Drupal and many custom CMSs print them, so later rules see one "Sumber: Dinas Kominfo" line."""
+    out: list[str] = []
+    for line in paragraphs:
+        if out and _LABEL_ONLY.match(out[-1]):
+            out[-1] = f"{out[-1].rstrip(':').rstrip()}: {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Does ``line`` carry on the sentence ``previous`` left open (no closing punctuation, and
+    either a trailing comma or a lower-case start)?"""
+    if _TERMINAL.search(previous) or previous.startswith(("- ", "• ")) or line.startswith(("- ", "• ")):
+        return False
+    return previous.endswith(",") or line[:1].islower()
+
+
+def join_wrapped_lines(paragraphs: list[str]) -> list[str]:
+    """Re-join a sentence that a <br> split mid-way ("...KAMTIBMAS" / "yang aman...", "2022," /
+    "Kepala Badan..."), as editors of regional sites often break lines by hand."""
+    out: list[str] = []
+    for line in paragraphs:
+        if out and _continues(out[-1], line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+_BACA_LINE = re.compile(
+    r"^[\[(]?\s*(baca|simak|lihat)(\s+(juga|selengkapnya|berita|artikel|pula|lainnya))?\s*[:：\-–]"
+    r"|^[\[(]?\s*(baca|simak|lihat)\s+(juga|selengkapnya)\b",
+    re.IGNORECASE,
+)
+
+
+def drop_baca_juga_lines(paragraphs: list[str]) -> list[str]:
+    """Remove "Baca Juga: <headline>", "BACA JUGA", "Baca:", "Simak juga", "Lihat juga", "Baca
+    Selengkapnya" lines that survive as text. Needs the phrase at line start plus a colon or
+    "juga"/"selengkapnya", and a short line, so prose using the verb "baca" stays."""
+    return [p for p in paragraphs if not (_BACA_LINE.match(p) and len(p.split()) <= 35)]
+
+
+_COMMENT_PROMPT = re.compile(
+    r"^(tinggalkan balasan|tinggalkan komentar|leave a reply|balas$|komentar$|\d+\s+komentar"
+    r"|alamat email anda tidak akan|ruas yang wajib|your email address will not|beri komentar"
+    r"|tulis komentar|kirim komentar|batalkan balasan|simpan nama saya)",
+    re.IGNORECASE,
+)
+
+
+def drop_comment_prompts(paragraphs: list[str]) -> list[str]:
+    """Remove comment-form leftovers ("Tinggalkan Balasan", "Alamat email Anda tidak akan
+    dipublikasikan…") that a theme printed outside its marked comment area."""
+    return [p for p in paragraphs if not _COMMENT_PROMPT.match(p)]
+
+
+_VIEW_COUNT = re.compile(
+    r"(?:(?:dibaca|dilihat|views?|pembaca)\s*:?\s*)?\b\d{1,3}(?:[.,]\d{3})*\s*(?:kali|x|views?|pembaca)\b(?:\s+dibaca)?",
+    re.IGNORECASE,
+)
+_DATE_BITS = re.compile(
+    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4}\b|\b\d{1,2}[:.]\d{2}\b"
+    r"|\b(WIB|WITA|WIT|baca|senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b|[|,•·-]",
+    re.IGNORECASE,
+)
+
+
+def strip_view_counters(paragraphs: list[str]) -> list[str]:
+    """Remove view-counter lines ("296 kali", "Dibaca 1.234 kali", "26 Januari 2021  296 kali"):
+    a line is dropped when nothing but dates, times and the counter remain in it."""
+    out = []
+    for line in paragraphs:
+        if _VIEW_COUNT.search(line) and not _DATE_BITS.sub("", _VIEW_COUNT.sub("", line)).strip():
+            continue
+        out.append(line)
+    return out
+
+
+_PHOTO_CREDIT = re.compile(
+    r"^[\[(]?\s*(dok\.?|dokumentasi|ilustrasi|foto|photo|sumber foto|image|gambar)\s*[.:/\-]", re.IGNORECASE
+)
+
+
+def drop_photo_credits(paragraphs: list[str]) -> list[str]:
+    """Remove short photo credit/caption lines ("Dok. Kominfo-lmj", "Foto: Humas Polres")."""
+    return [p for p in paragraphs if not (_PHOTO_CREDIT.match(p) and len(p.split()) <= 15)]
+
+
+_BACK_LINK = re.compile(r"^(kembali( ke)?\b.{0,30}|back to\b.{0,30}|« ?kembali|selengkapnya|read more)$", re.I)
+
+
+def drop_back_links(paragraphs: list[str]) -> list[str]:
+    """Remove navigation leftovers ("Kembali ke Halaman Berita", "Kembali ke atas")."""
+    return [p for p in paragraphs if not _BACK_LINK.match(p)]
+
+
+def _word_count(paragraphs: Sequence[str]) -> int:
+    """Total whitespace-separated words of a paragraph list."""
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def truncate_at_trailing_sections(paragraphs: list[str]) -> list[str]:
+    """Cut everything from a page-chrome heading ("BANYAK DIBACA", "Berita Terkait", "PENCARIAN",
+    "Hotline COVID19", "Tinggalkan Balasan") onwards, when it comes after most of the text:
+    what follows such a heading is a widget, not the story. Earlier ones are only dropped."""
+    total = _word_count(paragraphs) or 1
+    seen = 0
+    for index, line in enumerate(paragraphs):
+        if SECTION_TITLES.match(line) and len(line.split()) <= 6:
+            if seen >= total / 2:
+                return paragraphs[:index]
+            return paragraphs[:index] + truncate_at_trailing_sections(paragraphs[index + 1:])
+        seen += len(line.split())
+    return paragraphs
+
+
+_HASHTAGS = re.compile(r"^(#[\w-]+[\s,]*)+$")
+
+
+def drop_hashtag_lines(paragraphs: list[str]) -> list[str]:
+    """Remove lines made only of hashtags ("#PolriPresisi #Kamtibmas")."""
+    return [p for p in paragraphs if not _HASHTAGS.match(p)]
+
+
+CREDIT_LINE = re.compile(
+    r"^[\[(]?\s*(?P<label>penulis|reporter|pewarta|editor|redaktur|sumber|oleh|fotografer|kontributor"
+    r"|editor\s*/\s*uploader)\s*[:：]\s*(?P<value>[^\n]{1,80}?)\s*[\])]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def drop_credit_lines(paragraphs: list[str]) -> list[str]:
+    """Remove "Penulis: …", "Editor: …", "Reporter: …", "Sumber: …" lines; :mod:`pipelines.metadata`
+    reads them as author and source attribution before this runs."""
+    return [p for p in paragraphs if not (CREDIT_LINE.match(p) and len(p.split()) <= 12)]
+
+
+_COPYRIGHT = re.compile(r"^(©|\(c\)|copyright|hak cipta|all rights reserved)|all rights reserved\.?$", re.I)
+
+
+def drop_copyright_footers(paragraphs: list[str]) -> list[str]:
+    """Remove copyright footers ("© 2022 Detikkasus.com", "Hak Cipta Dilindungi")."""
+    return [p for p in paragraphs if not (_COPYRIGHT.search(p) and len(p.split()) <= 20)]
+
+
+_SHARE_PROMPT = re.compile(
+    r"^(bagikan|share|share this|bagikan ini|sebarkan|like this|suka ini|klik untuk|click to share"
+    r"|menyukai|memuat|loading)(\b|\.).{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def drop_share_prompts(paragraphs: list[str]) -> list[str]:
+    """Remove share prompts ("Bagikan:", "Share this:", "Klik untuk membagikan…")."""
+    return [p for p in paragraphs if not _SHARE_PROMPT.match(p)]
+
+
+_CLOSING_MARK = re.compile(r"\([^()]{1,40}\)\.?$")
+
+
+def _is_headline_like(line: str) -> bool:
+    """A short line with no closing punctuation: another story's title, not a paragraph."""
+    if line.startswith(("- ", "• ", "– ")) or _CLOSING_MARK.search(line):
+        return False
+    return len(line.split()) <= 25 and not _TERMINAL.search(line)
+
+
+def drop_trailing_headline_list(paragraphs: list[str]) -> list[str]:
+    """Remove the run of other stories' headlines a theme prints after the last paragraph
+    (seen as short title-like lines). Stops at a real paragraph, a list item or an initials
+    marker such as "(*)", which all belong to the story."""
+    end = len(paragraphs)
+    while end > 1 and _is_headline_like(paragraphs[end - 1]):
+        end -= 1
+    if end < len(paragraphs) and paragraphs[end - 1].rstrip().endswith(":"):
+        return paragraphs  # the short lines answer a colon: a list that belongs to the story
+    return paragraphs[:end]
+
+
+def drop_title_repeat(paragraphs: list[str], title: str | None) -> list[str]:
+    """Remove the headline when the extractor kept it as the body's first line."""
+    if paragraphs and title and _squash(paragraphs[0]) == _squash(title):
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _squash(text: str) -> str:
+    """Lower-cased letters and digits only, to compare headlines across markup quirks."""
+    return re.sub(r"\W+", "", text).lower()
+
+
+TEXT_RULES: tuple[TextRule, ...] = (
+    join_label_value_lines,
+    join_wrapped_lines,
+    truncate_at_trailing_sections,
+    drop_baca_juga_lines,
+    drop_comment_prompts,
+    strip_view_counters,
+    drop_photo_credits,
+    drop_back_links,
+    drop_hashtag_lines,
+    drop_credit_lines,
+    drop_copyright_footers,
+    drop_share_prompts,
+    drop_trailing_headline_list,
+)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """One paragraph per non-empty line, whitespace squeezed (trafilatura emits a line per block)."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[str]:
+    """Apply every text rule in order, then drop a repeated headline."""
+    for rule in TEXT_RULES:
+        paragraphs = rule(paragraphs)
+    return drop_title_repeat(paragraphs, title)

@@ -1,0 +1,305 @@
+"""Publication and modification dates of an Indonesian news page.
+
+Evidence is tried from strongest to weakest, and the first usable date wins:
+
+1. machine metadata: JSON-LD ``datePublished`` (also inside ``@graph``), ``article:published_time``
+   and kin, ``<time datetime>`` / ``itemprop=datePublished`` outside page chrome;
+2. visible dates in date/byline/meta elements ("Kamis, 14 Juli 2022", "14/07/2022 10:15 WIB",
+   "Senin, 3 Juni 2024 | 10:15 WITA", "Juli 14, 2022", "2 jam yang lalu");
+3. a full date in the first paragraphs of the body ("Jambi-X.com. 2022/04/07");
+4. a weekday with day/month in the body ("Rabu (10/05)", "Jumat (22/9)"), the year taken from the
+   URL or other years on the page when the weekday agrees, else the latest fitting year before
+   ``now``;
+5. htmldate as a last resort (it knows Indonesian month names).
+
+Page chrome (nav, top bars, site headers) is skipped: many regional sites print the crawl day in
+a top bar on every page ("Minggu, 22 November 2026"). A date after ``now`` is always rejected.
+
+Library choice: absolute Indonesian forms are parsed by the regexes below (fast, and they know
+WIB/WITA/WIT and dd/mm order); relative phrases are resolved by ``dateparser`` (maintained,
+Indonesian-aware, rarely needed so its cost is paid rarely); ``htmldate`` is the fallback.
+Naive times are read as WIB (+07:00).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+WIB = timezone(timedelta(hours=7))
+ZONES = {"WIB": WIB, "WITA": timezone(timedelta(hours=8)), "WIT": timezone(timedelta(hours=9))}
+
+MONTHS = {
+    "januari": 1, "january": 1, "jan": 1, "februari": 2, "pebruari": 2, "february": 2, "feb": 2, "peb": 2,
+    "maret": 3, "march": 3, "mar": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "june": 6,
+    "jun": 6, "juli": 7, "july": 7, "jul": 7, "agustus": 8, "august": 8, "agu": 8, "agt": 8, "ags": 8,
+    "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10, "october": 10, "okt": 10, "oct": 10,
+    "november": 11, "nopember": 11, "nov": 11, "nop": 11, "desember": 12, "december": 12, "des": 12, "dec": 12,
+}
+WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "jum’at": 4,
+            "sabtu": 5, "minggu": 6, "ahad": 6}
+
+_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_TIME = r"(?:[\s,|\-–—]*(?:pukul|jam)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.]\d{2})?\s*(?P<zone>WITA|WIB|WIT)?)?"
+DATE_PATTERNS = (
+    re.compile(r"\b(?P<day>\d{1,2})\s+" + _MONTH + r"\s+(?P<year>\d{4})\b" + _TIME, re.I),
+    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\b" + _TIME, re.I),
+    re.compile(r"\b(?P<year>\d{4})[/.-](?P<mon>\d{1,2})[/.-](?P<day>\d{1,2})\b" + _TIME, re.I),
+    re.compile(r"\b(?P<day>\d{1,2})[/.-](?P<mon>\d{1,2})[/.-](?P<year>\d{4})\b" + _TIME, re.I),
+)
+WEEKDAY_DAY_MONTH = re.compile(
+    r"\b(?P<weekday>senin|selasa|rabu|kamis|jum['’]?at|sabtu|minggu|ahad)\s*,?\s*\(\s*(?P<day>\d{1,2})\s*/\s*"
+    r"(?P<mon>\d{1,2})(?:\s*/\s*(?P<year>\d{2,4}))?\s*\)",
+    re.I,
+)
+RELATIVE = re.compile(r"\b(\d+\s+(detik|menit|jam|hari|minggu|bulan)\s+(yang\s+)?lalu|kemarin|hari ini|baru saja)\b", re.I)
+
+_META_PUBLISHED = ("article:published_time", "og:article:published_time", "datepublished", "pubdate",
+                   "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued",
+                   "dcterms.created", "sailthru.date", "parsely-pub-date", "content_publishdate")
+_META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+_CHROME = ("topbar", "top-bar", "top_bar", "header-top", "headertop", "navbar", "menu", "masthead",
+           "site-header", "td-header", "jeg_topbar", "jeg_header", "breaking", "ticker", "footer", "sidebar",
+           "widget", "related", "popular", "terpopuler", "comment")
+_DATE_MARKERS = re.compile("date|time|tanggal|tgl|posted|byline|meta|publish|waktu")
+_CHROME_MARKERS = re.compile("|".join(_CHROME))
+_DATEISH = ("date", "time", "tanggal", "tgl", "posted", "byline", "meta", "publish", "waktu", "Date", "Time")
+# contains() without translate(): C-speed prefilter; the regex on lower-cased marks decides.
+_WITH_ATTRS = XPath("//body//*[" + " or ".join(f"contains(@class,'{m}') or contains(@id,'{m}')" for m in _DATEISH) + "]")
+_TIME_ELEMENTS = XPath("//time[@datetime]|//*[@itemprop='datePublished']")
+_JSON_LD = XPath("//script[@type='application/ld+json']/text()")
+_URL_YEAR = re.compile(r"/((?:19|20)\d{2})(?:/|-|$)")
+_YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
+
+
+@dataclass
+class PageDates:
+    """Date evidence read from the raw tree before cleaning (cleaning removes bylines)."""
+
+    published_meta: list[datetime] = field(default_factory=list)
+    modified_meta: list[datetime] = field(default_factory=list)
+    visible: list[datetime] = field(default_factory=list)
+    relative_texts: list[str] = field(default_factory=list)
+    page_years: list[int] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- parsing single strings
+
+def parse_iso(value: str) -> datetime | None:
+    """Parse a machine date (ISO 8601 and the usual near-ISO variants); naive means WIB."""
+    value = value.strip().replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", value.strip()) else value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return _first_visible(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=WIB)
+
+
+def _build(match: re.Match[str]) -> datetime | None:
+    """Turn one DATE_PATTERNS match into an aware datetime (None when impossible)."""
+    parts = match.groupdict()
+    month = MONTHS[parts["month"].lower()] if parts.get("month") else int(parts["mon"])
+    hour, minute = int(parts.get("hour") or 0), int(parts.get("minute") or 0)
+    zone = ZONES.get((parts.get("zone") or "WIB").upper(), WIB)
+    try:
+        return datetime(int(parts["year"]), month, int(parts["day"]), hour, minute, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def iter_visible_dates(text: str) -> Iterator[datetime]:
+    """Every absolute date written in ``text``, in reading order ("Kamis, 14 Juli 2022",
+    "14/07/2022 10:15 WIB", "2022/04/07", "Juli 14, 2022")."""
+    found: list[tuple[int, datetime]] = []
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parsed = _build(match)
+            if parsed is not None and 1990 <= parsed.year:
+                found.append((match.start(), parsed))
+    yield from (parsed for _, parsed in sorted(found, key=lambda pair: pair[0]))
+
+
+def _first_visible(text: str) -> datetime | None:
+    """The first absolute date in ``text``, if any."""
+    return next(iter_visible_dates(text), None)
+
+
+def parse_relative(text: str, now: datetime) -> datetime | None:
+    """Resolve "2 jam yang lalu", "kemarin", "hari ini" against ``now`` with dateparser."""
+    match = RELATIVE.search(text)
+    if not match:
+        return None
+    import dateparser  # imported lazily: loading its language data costs ~0.3 s
+
+    base = now.astimezone(WIB).replace(tzinfo=None)
+    parsed = dateparser.parse(match.group(0), languages=["id"], settings={"RELATIVE_BASE": base})
+    return parsed.replace(tzinfo=WIB) if parsed else None
+
+
+def resolve_weekday_date(text: str, years: Sequence[int], now: datetime) -> datetime | None:
+    """Resolve "Rabu (10/05)" / "Jumat (22/9)" in ``text``: the first candidate year whose
+    calendar puts that day on that weekday, else the latest such year not after ``now``."""
+    for match in WEEKDAY_DAY_MONTH.finditer(text):
+        weekday = WEEKDAYS.get(match["weekday"].lower().replace("’", "'"), WEEKDAYS.get("jumat"))
+        day, month = int(match["day"]), int(match["mon"])
+        if match["year"]:
+            year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
+            found = _safe_date(year, month, day)
+            if found and found.weekday() == weekday and found <= now.date():
+                return datetime(year, month, day, tzinfo=WIB)
+            continue
+        for year in [*years, *range(now.year, now.year - 15, -1)]:
+            found = _safe_date(year, month, day)
+            if found and found.weekday() == weekday and found <= now.date():
+                return datetime(year, month, day, tzinfo=WIB)
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    """``date(...)`` that answers None for impossible days instead of raising."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- reading the page
+
+def _meta_values(tree: HtmlElement, names: Iterable[str]) -> list[str]:
+    """Content of <meta> tags whose name/property/itemprop is in ``names``, in that order."""
+    wanted = {name: [] for name in names}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in wanted and meta.get("content"):
+            wanted[key].append(meta.get("content"))
+    return [value for values in wanted.values() for value in values]
+
+
+def iter_json_ld(tree: HtmlElement) -> Iterator[dict]:
+    """Every JSON-LD object on the page, flattening lists and ``@graph``."""
+    for raw in _JSON_LD(tree):
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        yield from _flatten_ld(data)
+
+
+def _flatten_ld(data: object) -> Iterator[dict]:
+    """Depth-first dicts of a JSON-LD document (lists and @graph containers unwrapped)."""
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten_ld(item)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _flatten_ld(data["@graph"])
+
+
+def _marks(element: HtmlElement) -> str:
+    """Lower-cased class and id of an element."""
+    return f"{element.get('class', '')} {element.get('id', '')}".lower()
+
+
+def _in_chrome(element: HtmlElement) -> bool:
+    """True when the element sits in nav/top bar/site header/footer, not in the article."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("nav", "footer") or _CHROME_MARKERS.search(_marks(ancestor)):
+            return True
+    return element.tag in ("nav", "footer") or bool(_CHROME_MARKERS.search(_marks(element)))
+
+
+def _ld_dates(tree: HtmlElement, key: str) -> list[datetime]:
+    """JSON-LD dates under ``key`` (datePublished/dateModified)."""
+    values = [obj.get(key) for obj in iter_json_ld(tree) if isinstance(obj.get(key), str)]
+    return [d for d in map(parse_iso, values) if d]
+
+
+def read_page_dates(tree: HtmlElement, url: str) -> PageDates:
+    """Collect date evidence from the raw page (before cleaning strips the bylines)."""
+    found = PageDates()
+    found.published_meta = _ld_dates(tree, "datePublished") + [
+        d for d in map(parse_iso, _meta_values(tree, _META_PUBLISHED)) if d]
+    found.modified_meta = _ld_dates(tree, "dateModified") + [
+        d for d in map(parse_iso, _meta_values(tree, _META_MODIFIED)) if d]
+    for element in _TIME_ELEMENTS(tree):
+        value = element.get("datetime") or element.get("content") or element.text_content()
+        if not _in_chrome(element) and (parsed := parse_iso(value)):
+            found.published_meta.append(parsed)
+    _read_visible(tree, found)
+    found.page_years = _page_years(url, found)
+    return found
+
+
+def _read_visible(tree: HtmlElement, found: PageDates) -> None:
+    """Visible dates and relative phrases in date/byline elements outside page chrome."""
+    for element in _WITH_ATTRS(tree):
+        if element.tag in ("script", "style") or not _DATE_MARKERS.search(_marks(element)):
+            continue
+        text = " ".join(element.text_content().split())
+        if len(text) > 200 or _in_chrome(element):
+            continue
+        found.visible.extend(iter_visible_dates(text))
+        if RELATIVE.search(text):
+            found.relative_texts.append(text)
+
+
+def _page_years(url: str, found: PageDates) -> list[int]:
+    """Years the page itself suggests: the URL first, then dates seen on the page."""
+    years = [int(y) for y in _URL_YEAR.findall(url)]
+    years += [d.year for d in found.published_meta + found.visible]
+    return list(dict.fromkeys(years))
+
+
+# ---------------------------------------------------------------- choosing
+
+def _usable(candidate: datetime | None, now: datetime) -> bool:
+    """A date not in the future relative to ``now`` (a few minutes of clock skew allowed)."""
+    return candidate is not None and candidate <= now + timedelta(minutes=5)
+
+
+def choose_published(found: PageDates, paragraphs: Sequence[str], now: datetime, html_tree: HtmlElement | None = None) -> datetime | None:
+    """Pick the publication date by descending strength of evidence (see the module docstring)."""
+    lead = " ".join(paragraphs[:2])
+    body_years = [int(y) for y in _YEAR.findall(" ".join(paragraphs))]
+    years = list(dict.fromkeys([*found.page_years, *body_years]))
+    candidates = chain(  # lazy: weaker evidence is only computed when stronger is missing
+        found.published_meta,
+        found.visible,
+        iter_visible_dates(lead),
+        (resolve_weekday_date(" ".join(paragraphs), years, now) for _ in (0,)),
+        (parse_relative(text, now) for text in found.relative_texts[:3]),
+    )
+    for candidate in candidates:
+        if _usable(candidate, now):
+            return candidate
+    return _htmldate_fallback(html_tree, now) if html_tree is not None else None
+
+
+def choose_modified(found: PageDates, published: datetime | None, now: datetime) -> datetime | None:
+    """The modification date from metadata, if usable and not before publication."""
+    for candidate in found.modified_meta:
+        if _usable(candidate, now) and (published is None or candidate >= published):
+            return candidate
+    return None
+
+
+def _htmldate_fallback(tree: HtmlElement, now: datetime) -> datetime | None:
+    """Ask htmldate as a last resort; a date equal to ``now``'s day is suspect (crawl-day top
+    bar) since real same-day dates are found by the byline rules above."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, original_date=True, max_date=now.strftime("%Y-%m-%d"), outputformat="%Y-%m-%d")
+    except ValueError:
+        return None
+    if not found or found == now.astimezone(WIB).strftime("%Y-%m-%d"):
+        return None
+    return datetime.fromisoformat(found).replace(tzinfo=WIB)

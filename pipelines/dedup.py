@@ -1,0 +1,643 @@
+"""Story clustering: which stored articles tell the same story.
+
+One police or Kominfo press release is republished by a dozen regional outlets, each with its
+own headline, dateline, opening line, "Baca Juga" box and photo caption. Operators must see one
+story with its list of sources, so every article is given a story id here, right after storage.
+
+Two tiers decide whether a new article joins an existing story:
+
+1. **Exact duplicates** share :func:`text_fingerprint` (the body with whitespace, case and
+   punctuation normalised) and join that story without any MinHash work.
+2. **Near duplicates** are found with MinHash (datasketch, ``affine32`` scheme) over
+   :func:`shingles`, banded for LSH. The band buckets live in SQLite (``minhash_bands``, keyed
+   on the bucket), so adding an article costs one indexed lookup of its own buckets plus a
+   comparison with the few candidates found: never a scan of the stored articles, and the
+   index survives restarts. A candidate is confirmed when the Jaccard similarity estimated
+   from the two stored signatures reaches ``threshold``; the new article joins the story of
+   the most similar confirmed candidate.
+
+Stories are never merged after the fact: an article's story id, once given, does not change,
+so the storage stage can mirror it onto ``articles.story_id`` once and for all. The earliest
+published member leads the story (``stories.lead_article_id``); a copy published earlier than
+the current lead takes the lead over when it arrives.
+
+Tables (created on first use by the ``pantau.dedup`` sqlite-utils ``Migrations`` set; they
+never touch the ``articles`` table)::
+
+    stories(id, lead_article_id, size, first_published)
+    story_members(article_id PK, story_id, fingerprint, published, signature)
+    minhash_bands(bucket, article_id)          WITHOUT ROWID, PK (bucket, article_id)
+    story_index_settings(key PK, value)        what the signatures and buckets were built with
+
+``published`` and ``first_published`` are UTC ISO 8601 strings (naive input is read as WIB),
+so they order correctly as text across sources in different time zones.
+
+Errors::
+
+    StoryIndexError
+     └── IndexSettingsMismatch   the database was indexed with other MinHash/LSH settings
+
+Settings read: none. Defaults are the module constants below (``DEFAULT_THRESHOLD``,
+``DEFAULT_NUM_PERM``, ``SHINGLE_WORDS``); ``bench/dedup.py`` measures them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import sqlite_utils
+from datasketch import MinHash
+from sqlite_utils.migrations import Migrations
+
+DEFAULT_THRESHOLD = 0.5
+"""Estimated Jaccard of the shingle sets from which two bodies may tell the same story.
+
+Above it their key facts must agree too (:func:`same_story`). Syndicated copies measure
+0.55-1.0 even with a new lead paragraph, captions and clutter; different stories written
+from one press-release template mostly 0.2-0.55, and up to 0.75 (``bench/dedup.py``).
+"""
+STRONG_JACCARD = 0.9
+"""Estimated Jaccard at or above which two bodies are the same story whatever their facts,
+and the bar for bodies with too few facts to judge."""
+FACTS_OVERLAP_MIN = 0.7
+"""Weighted share of the smaller body's key facts (:func:`key_facts`) that the other must
+hold. Copies keep the names, places, dates and quantities; a different event written from
+the same template changes them and keeps only the template's own (heavily used, so
+light) capitalised words."""
+MIN_FACTS = 5
+"""Bodies with fewer key facts cannot be judged by them and need ``STRONG_JACCARD``."""
+DEFAULT_NUM_PERM = 128
+"""MinHash size: at J = 0.5 the estimate's standard error is 0.044, while a signature
+costs 512 bytes per article."""
+SHINGLE_WORDS = 5
+"""Words per shingle. A changed word removes up to five shingles, which pushes template
+near misses (names, places, quantities changed everywhere) below syndicated copies, whose
+differences come in whole paragraphs."""
+MIN_LINE_WORDS = 4
+"""Lines with fewer words ("(ant/ws)", "Editor: Dwi", a subheading) are left out of the keys."""
+MIN_SHINGLES = 8
+"""Bodies with fewer shingles are matched by exact fingerprint only: a MinHash of a
+two-line brief is too noisy to trust."""
+MAX_CANDIDATES = 64
+"""How many candidates, most shared buckets first, are confirmed for one article.
+
+Thousands of stored articles share some boilerplate bucket with a new drug-arrest release
+(the same Pasal 114 sentence runs all over Indonesia); true copies share many buckets, so
+ranking by shared buckets and keeping the first few bounds the cost of an add."""
+SEED = 1
+SCHEME = "affine32"
+HASH_DTYPE = np.dtype("<u4")
+LSH_MARGIN = 0.1
+LSH_TARGET_RECALL = 0.98
+KEYS_VERSION = "1"
+"""Bump when the shingle or fact rules change: stored signatures stop being comparable."""
+WIB = timezone(timedelta(hours=7))
+
+_NON_WORD = re.compile(r"[\W_]+")
+_CLUTTER_LINE = re.compile(
+    r"^\W*(?:(?:baca|lihat|simak|tonton)\s+(?:juga|pula)\b"
+    r"|(?:foto|editor|penulis|reporter|pewarta|sumber|caption|keterangan foto)\s*[:|/]"
+    r"|simak\s+(?:berita|video|artikel|informasi)\b|dapatkan\s+(?:update|informasi|berita)\b"
+    r"|ikuti\s+(?:berita|kami|saluran|channel)\b|artikel ini (?:telah|sudah) tayang\b)",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z.'\s]{1,40},\s*[^\n]{1,40}?|[A-Z][\w.'\s]{1,40}\([^)\n]{1,40}\))"
+    r"\s*[-\u2013\u2014]{1,2}\s+"
+)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+_TOKEN = re.compile(r"\w[\w.,/:-]*\w|\w")
+_DIGIT = re.compile(r"\d")
+
+MIGRATIONS = Migrations("pantau.dedup")
+
+
+class StoryIndexError(Exception):
+    """Base of the errors raised by the story index."""
+
+
+class IndexSettingsMismatch(StoryIndexError):
+    """The stored signatures were built with other settings and cannot be compared."""
+
+
+# --- text keys (pure) ------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Casefold, NFKC and turn punctuation runs into single spaces.
+
+    Outlets retype quotes, dashes and capitals when they copy a release; none of that should
+    make two bodies differ.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def is_clutter_line(line: str) -> bool:
+    """Whether a line is a leftover that cleaning should have removed.
+
+    "Baca Juga: ...", "Foto: ...", "Editor: ...", "Simak berita lainnya ...": each outlet
+    leaves different ones, so they must not count in the keys even when cleaning missed them.
+    """
+    return bool(_CLUTTER_LINE.match(line))
+
+
+def strip_dateline(line: str) -> str:
+    """Drop an outlet's dateline ("SLEMAN, KOMPAS.com - ", "Jakarta (ANTARA) - ")."""
+    return _DATELINE.sub("", line, count=1)
+
+
+def content_lines(text: str) -> list[str]:
+    """The body's lines that carry the story: no clutter, no dateline, no stubs."""
+    lines = (strip_dateline(line.strip()) for line in text.splitlines())
+    return [
+        line for line in lines
+        if len(line.split()) >= MIN_LINE_WORDS and not is_clutter_line(line)
+    ]
+
+
+def paragraphs(text: str) -> list[str]:
+    """The normalised content lines (paragraphs) of a cleaned body."""
+    return normalised(content_lines(text))
+
+
+def normalised(lines: Iterable[str]) -> list[str]:
+    return [p for p in map(normalise, lines) if p]
+
+
+def text_fingerprint(text: str) -> str:
+    """Exact-duplicate key: a hash of the normalised content of the body, hex.
+
+    Paragraph breaks count as plain whitespace, because extractors disagree on them, and
+    clutter lines and datelines do not count at all.
+    """
+    return fingerprint_of(paragraphs(text))
+
+
+def fingerprint_of(paras: Sequence[str]) -> str:
+    body = " ".join(paras)
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def word_ngrams(words: Sequence[str], n: int = SHINGLE_WORDS) -> list[str]:
+    """Overlapping n-word windows; a paragraph shorter than n is one shingle."""
+    if len(words) < n:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+
+def shingles(text: str) -> set[str]:
+    """What the MinHash is built from: word 5-grams of each normalised content paragraph.
+
+    How the edges of a copy are kept from breaking the match:
+
+    * windows never cross a paragraph break, so an added or removed lead paragraph costs
+      only its own shingles (a tenth of a typical release, well inside the threshold);
+    * clutter lines ("Baca Juga", "Foto:", "Editor:", "Simak berita ...") and lines under
+      four words are left out wherever they are, and the dateline ("SLEMAN, KOMPAS.com - ")
+      is cut from the first line, so trailing clutter and captions weigh nothing;
+    * the title is not used: outlets rewrite it.
+
+    Dropping the first and last paragraph outright was measured and rejected: when a caption
+    or a clutter line is the edge in one copy and not in the other, real paragraphs go
+    missing from one side only, and the 5th percentile of copy-to-copy Jaccard fell from
+    0.65 to 0.44 on the bench corpus.
+    """
+    return shingles_of(paragraphs(text))
+
+
+def shingles_of(paras: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for para in paras:
+        out.update(word_ngrams(para.split()))
+    return out
+
+
+def key_facts(text: str) -> set[str]:
+    """The names, places, dates and quantities of a body: every token that holds a digit or
+    starts with a capital without starting a sentence, casefolded.
+
+    A press-release template keeps its sentences and changes exactly these, so they tell
+    two arrests written from one template apart where the shingles alone cannot.
+    """
+    return facts_of(content_lines(text))
+
+
+def facts_of(lines: Iterable[str]) -> set[str]:
+    facts: set[str] = set()
+    for line in lines:
+        for sentence in _SENTENCE_BREAK.split(line):
+            facts.update(
+                token.casefold()
+                for token in _TOKEN.findall(sentence)[1:]
+                if token[0].isupper() or (not token.isalpha() and _DIGIT.search(token))
+            )
+    return facts
+
+
+def hashes(items: Iterable[str]) -> list[int]:
+    """32-bit hashes of shingles or facts.
+
+    CRC-32 is five times faster than datasketch's SHA-1 default and good enough here: the
+    ``affine32`` scheme premixes every value with the MurmurHash3 finaliser anyway.
+    """
+    return [zlib.crc32(item.encode("utf-8")) for item in items]
+
+
+def fact_array(facts: Iterable[str]) -> np.ndarray:
+    """Sorted unique fact hashes, as stored."""
+    return np.unique(np.asarray(hashes(facts), dtype=HASH_DTYPE))
+
+
+def idf(counts: np.ndarray, total: int) -> np.ndarray:
+    """Inverse document frequency of facts seen in ``counts`` of ``total`` articles.
+
+    "Kapolres", "Pasal" or "Undang-Undang" appear in most releases and weigh little; a
+    suspect's initials, a village or a date weigh a lot. The logarithm keeps syndication
+    itself (a name in twenty copies of one story) from making a story's facts light.
+    """
+    return np.log((total + 2.0) / (counts + 1.0))
+
+
+def facts_overlap(a: np.ndarray, b: np.ndarray, weight: dict[int, float]) -> float | None:
+    """Weighted share of the smaller fact set found in the other; None when either is too
+    small to judge.
+
+    The smaller set is the yardstick so that an outlet's own lead paragraph, with names of
+    its own, does not count against a copy.
+    """
+    if min(len(a), len(b)) < MIN_FACTS:
+        return None
+    shared = np.intersect1d(a, b, assume_unique=True)
+    mass = min(_mass(a, weight), _mass(b, weight))
+    return _mass(shared, weight) / mass if mass > 0 else None
+
+
+def _mass(facts: np.ndarray, weight: dict[int, float]) -> float:
+    return sum(weight[int(f)] for f in facts)
+
+
+def same_story(jaccard: float, overlap: float | None, threshold: float) -> bool:
+    """The confirmation rule: near-identical bodies, or similar bodies with the same facts."""
+    if jaccard >= max(STRONG_JACCARD, threshold):
+        return True
+    return jaccard >= threshold and overlap is not None and overlap >= FACTS_OVERLAP_MIN
+
+
+def published_utc(published: str | None) -> str | None:
+    """An ISO 8601 date as a UTC string that sorts correctly; None if absent or unreadable.
+
+    Naive times are read as WIB, the zone of nearly every source.
+    """
+    if not published:
+        return None
+    try:
+        moment = datetime.fromisoformat(published.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=WIB)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def publishes_earlier(candidate: str | None, current: str | None) -> bool:
+    """Whether a member published at ``candidate`` should take the lead from ``current``.
+
+    An undated article never takes the lead from a dated one; ties keep the current lead.
+    """
+    return candidate is not None and (current is None or candidate < current)
+
+
+# --- MinHash and LSH (pure) ------------------------------------------------------------------
+
+
+def candidate_probability(similarity: float, bands: int, rows: int) -> float:
+    """Chance that LSH with this banding puts two sets of this Jaccard in a shared bucket."""
+    return 1.0 - (1.0 - similarity**rows) ** bands
+
+
+def lsh_shape(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows): the most rows per band that still finds pairs ``LSH_MARGIN`` above
+    the threshold with probability ``LSH_TARGET_RECALL``.
+
+    More rows per band keep boilerplate-only matches out of the candidate lists (at 128
+    permutations, 32 bands of 4 find a pair at J = 0.15 with probability 0.02 where 42
+    bands of 3 do with 0.13), and so keep adds fast; copies sit well above the threshold,
+    and a copy needs to find only one member of its story.
+    """
+    target = min(1.0, threshold + LSH_MARGIN)
+    for rows in range(num_perm, 0, -1):
+        bands = num_perm // rows
+        if candidate_probability(target, bands, rows) >= LSH_TARGET_RECALL:
+            return bands, rows
+    return num_perm, 1
+
+
+def band_buckets(signature: np.ndarray, bands: int, rows: int) -> list[int]:
+    """One bucket key per band: a CRC-32 of the band's values, seeded with the band number.
+
+    The band is folded into the key rather than stored beside it; a rare collision across
+    bands only adds a candidate, which confirmation rejects. Keys are signed 32-bit so that
+    SQLite stores them in four bytes.
+    """
+    blocks = signature[: bands * rows].astype(HASH_DTYPE).reshape(bands, rows)
+    return [_signed32(zlib.crc32(block.tobytes(), band)) for band, block in enumerate(blocks)]
+
+
+def _signed32(value: int) -> int:
+    return value - (1 << 32) if value >= (1 << 31) else value
+
+
+def estimated_jaccard(signature: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard of one signature against each row of ``others``."""
+    return (others == signature).mean(axis=1)
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything about one article that does not need the database."""
+
+    article_id: int
+    fingerprint: str | None
+    published: str | None
+    signature: np.ndarray | None
+    facts: np.ndarray
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored article that shares buckets with a new one, as stored (bytes)."""
+
+    article_id: int
+    story_id: int
+    signature: bytes
+    facts: bytes
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+
+@MIGRATIONS()
+def create_story_tables(db: sqlite_utils.Database) -> None:
+    """Create the story tables; the storage stage owns ``articles``, this stage owns these."""
+    db.execute(
+        "CREATE TABLE stories (id INTEGER PRIMARY KEY, lead_article_id INTEGER NOT NULL, "
+        "size INTEGER NOT NULL, first_published TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE story_members (article_id INTEGER PRIMARY KEY, "
+        "story_id INTEGER NOT NULL REFERENCES stories(id), fingerprint TEXT, "
+        "published TEXT, signature BLOB, facts BLOB)"
+    )
+    db.execute("CREATE INDEX story_members_story ON story_members(story_id)")
+    db.execute(
+        "CREATE INDEX story_members_fingerprint ON story_members(fingerprint) "
+        "WHERE fingerprint IS NOT NULL"
+    )
+    db.execute(
+        "CREATE TABLE minhash_bands (bucket INTEGER NOT NULL, article_id INTEGER NOT NULL, "
+        "PRIMARY KEY (bucket, article_id)) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TABLE story_facts (fact INTEGER PRIMARY KEY, articles INTEGER NOT NULL)"
+    )
+    db.execute("CREATE TABLE story_index_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+class StoryIndex:
+    """Incremental near-duplicate index persisted in the same SQLite database (its own
+    tables, created on first use).
+
+    Adding an article reads only its own fingerprint and band buckets and the signatures of
+    at most ``MAX_CANDIDATES`` articles these lead to, so N additions cost O(N) whatever the
+    size of the index.
+    """
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        num_perm: int = DEFAULT_NUM_PERM,
+    ) -> None:
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        self.db = db
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.bands, self.rows = lsh_shape(threshold, num_perm)
+        MIGRATIONS.apply(db)
+        self._check_settings()
+        (self._total,) = db.execute("SELECT COUNT(*) FROM story_members").fetchone()
+        self._minhash = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_identity, scheme=SCHEME)
+
+    # public API
+
+    def add(self, article_id: int, text: str, published: str | None) -> int:
+        """Index one article and return the id of the story it joined (or started)."""
+        return self.add_many([(article_id, text, published)])[0]
+
+    def add_many(self, rows: Iterable[tuple[int, str, str | None]]) -> list[int]:
+        """Index articles in order, in one transaction; return their story ids.
+
+        An article already indexed keeps its story (adding is idempotent). Later rows can
+        join stories started by earlier rows of the same batch.
+        """
+        prepared = [self.prepare(*row) for row in rows]
+        with self.db.atomic():
+            return [self._place(item) for item in prepared]
+
+    def story_of(self, article_id: int) -> int | None:
+        """The story an article belongs to, or None if it was never added."""
+        row = self.db.execute(
+            "SELECT story_id FROM story_members WHERE article_id = ?", [article_id]
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def members(self, story_id: int) -> list[int]:
+        """The story's article ids, earliest published first (so the lead comes first)."""
+        cursor = self.db.execute(
+            "SELECT article_id FROM story_members WHERE story_id = ? "
+            "ORDER BY published IS NULL, published, article_id",
+            [story_id],
+        )
+        return [row[0] for row in cursor]
+
+    # preparation (no database)
+
+    def prepare(self, article_id: int, text: str, published: str | None) -> Prepared:
+        """Fingerprint, MinHash and facts of one article; apart from placing so it batches."""
+        lines = content_lines(text)
+        paras = normalised(lines)
+        items = shingles_of(paras)
+        return Prepared(
+            article_id=article_id,
+            fingerprint=fingerprint_of(paras) if items else None,
+            published=published_utc(published),
+            signature=self.signature(items) if len(items) >= MIN_SHINGLES else None,
+            facts=fact_array(facts_of(lines)),
+        )
+
+    def signature(self, items: Iterable[str]) -> np.ndarray:
+        """The MinHash hash values of a shingle set (uint32, ``num_perm`` long)."""
+        minhash = self._minhash.copy()
+        minhash.update_batch(hashes(items))
+        return minhash.hashvalues.astype(HASH_DTYPE, copy=False)
+
+    # placement (database)
+
+    def _place(self, item: Prepared) -> int:
+        existing = self.story_of(item.article_id)
+        if existing is not None:
+            return existing
+        exact = self._exact_match(item.fingerprint)
+        story_id = exact if exact is not None else self._near_match(item)
+        if story_id is None:
+            story_id = self._new_story(item)
+        else:
+            self._join_story(story_id, item)
+        self._store_member(story_id, item, index_bands=exact is None)
+        return story_id
+
+    def _exact_match(self, fingerprint: str | None) -> int | None:
+        if fingerprint is None:
+            return None
+        row = self.db.execute(
+            "SELECT story_id FROM story_members WHERE fingerprint = ? LIMIT 1", [fingerprint]
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def _near_match(self, item: Prepared) -> int | None:
+        """The story of the most similar confirmed candidate, if any."""
+        if item.signature is None:
+            return None
+        candidates = self._candidates(band_buckets(item.signature, self.bands, self.rows))
+        if not candidates:
+            return None
+        matrix = np.frombuffer(b"".join(c.signature for c in candidates), HASH_DTYPE)
+        similarity = estimated_jaccard(item.signature, matrix.reshape(len(candidates), -1))
+        order = [i for i in np.argsort(-similarity, kind="stable") if similarity[i] >= self.threshold]
+        if not order:
+            return None
+        facts = {i: np.frombuffer(candidates[i].facts, HASH_DTYPE) for i in order}
+        weight = self._fact_weights([item.facts, *facts.values()])
+        for i in order:
+            overlap = facts_overlap(item.facts, facts[i], weight)
+            if same_story(float(similarity[i]), overlap, self.threshold):
+                return candidates[i].story_id
+        return None
+
+    def _candidates(self, buckets: list[int]) -> list[Candidate]:
+        """Stored articles sharing buckets with these, most shared buckets first."""
+        marks = ",".join("?" * len(buckets))
+        cursor = self.db.execute(
+            "SELECT m.article_id, m.story_id, m.signature, m.facts FROM ("
+            f"SELECT article_id, COUNT(*) AS hits FROM minhash_bands WHERE bucket IN ({marks}) "
+            f"GROUP BY article_id ORDER BY hits DESC LIMIT {MAX_CANDIDATES}"
+            ") AS c JOIN story_members AS m ON m.article_id = c.article_id",
+            buckets,
+        )
+        return [Candidate(*row) for row in cursor]
+
+    def _fact_weights(self, fact_sets: list[np.ndarray]) -> dict[int, float]:
+        """IDF weight of every fact in these sets, from the stored fact counts."""
+        facts = np.unique(np.concatenate(fact_sets)) if fact_sets else np.empty(0, HASH_DTYPE)
+        keys = facts.view("<i4").tolist()
+        counts: dict[int, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            counts.update(self.db.execute(
+                f"SELECT fact, articles FROM story_facts WHERE fact IN ({marks})", chunk
+            ).fetchall())
+        seen = np.array([counts.get(k, 0) for k in keys], dtype=float)
+        return dict(zip(facts.tolist(), idf(seen, self._total).tolist()))
+
+    def _new_story(self, item: Prepared) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO stories (lead_article_id, size, first_published) VALUES (?, 1, ?)",
+            [item.article_id, item.published],
+        )
+        return int(cursor.lastrowid)
+
+    def _join_story(self, story_id: int, item: Prepared) -> None:
+        (current,) = self.db.execute(
+            "SELECT first_published FROM stories WHERE id = ?", [story_id]
+        ).fetchone()
+        if publishes_earlier(item.published, current):
+            self.db.execute(
+                "UPDATE stories SET size = size + 1, lead_article_id = ?, first_published = ? "
+                "WHERE id = ?",
+                [item.article_id, item.published, story_id],
+            )
+        else:
+            self.db.execute("UPDATE stories SET size = size + 1 WHERE id = ?", [story_id])
+
+    def _store_member(self, story_id: int, item: Prepared, *, index_bands: bool) -> None:
+        """Record the member; exact duplicates skip the bands, their twin already holds them."""
+        signature = None if item.signature is None else item.signature.tobytes()
+        self.db.execute(
+            "INSERT INTO story_members "
+            "(article_id, story_id, fingerprint, published, signature, facts) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [item.article_id, story_id, item.fingerprint, item.published, signature,
+             item.facts.tobytes()],
+        )
+        self.db.conn.executemany(
+            "INSERT INTO story_facts (fact, articles) VALUES (?, 1) "
+            "ON CONFLICT(fact) DO UPDATE SET articles = articles + 1",
+            [(fact,) for fact in item.facts.view("<i4").tolist()],
+        )
+        self._total += 1
+        if index_bands and item.signature is not None:
+            buckets = band_buckets(item.signature, self.bands, self.rows)
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO minhash_bands (bucket, article_id) VALUES (?, ?)",
+                [(bucket, item.article_id) for bucket in buckets],
+            )
+
+    # settings
+
+    def settings(self) -> dict[str, str]:
+        """What signatures and buckets are built with; stored on first use, checked after."""
+        return {
+            "scheme": SCHEME,
+            "seed": str(SEED),
+            "num_perm": str(self.num_perm),
+            "bands": str(self.bands),
+            "rows": str(self.rows),
+            "shingle_words": str(SHINGLE_WORDS),
+            "keys_version": KEYS_VERSION,
+            "hash": "crc32",
+        }
+
+    def _check_settings(self) -> None:
+        stored = dict(self.db.execute("SELECT key, value FROM story_index_settings").fetchall())
+        wanted = self.settings()
+        if not stored:
+            with self.db.atomic():
+                self.db.conn.executemany(
+                    "INSERT INTO story_index_settings (key, value) VALUES (?, ?)",
+                    list(wanted.items()),
+                )
+        elif stored != wanted:
+            changed = {k: (stored.get(k), wanted[k]) for k in wanted if stored.get(k) != wanted[k]}
+            raise IndexSettingsMismatch(
+                f"story index was built with other settings (stored, wanted): {changed}; "
+                "open it with the same threshold and num_perm, or drop the story tables "
+                "to rebuild it"
+            )

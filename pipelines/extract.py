@@ -1,0 +1,199 @@
+"""Extract one article (clean text and metadata) from one HTML page.
+
+The page is parsed once with lxml. Metadata and date evidence are read from the raw tree first,
+because cleaning removes bylines and labelled fields; then the DOM rules of
+:mod:`pipelines.cleaning` prune the tree, trafilatura extracts the main text from that same tree,
+and the text rules finish the job. Listing, tag and error pages come back with
+``is_article=False`` and a ``reason`` instead of ``None``, so callers can log why.
+
+Used by the Scrapy extraction pipeline and by ``pantau extract``; both call
+:func:`extract_article` and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from pipelines.cleaning import clean_paragraphs, clean_tree, join_label_value_lines, join_wrapped_lines, split_paragraphs
+from pipelines.dates import WIB, PageDates, choose_modified, choose_published, iter_json_ld, read_page_dates
+from pipelines.metadata import (
+    byline_author, canonical_url, choose_author, detect_language, extract_dateline, extract_title, metadata_author,
+    read_credit_lines, read_labelled_fields,
+)
+
+MIN_RUNNING_WORDS = 30  # below this much prose (lines of 15+ words) the page has no real body
+LISTING_MIN_LINKS = 30
+_LISTING_PATH = re.compile(
+    r"^/?$|/(tag|tags|category|categories|kategori|label|search|cari|indeks|index|author|penulis|topik|topic"
+    r"|page|arsip|archive)(/|$|\.)|[?&](s|q|paged)=|[?&]page=\d",
+    re.I,
+)
+# A story URL carries an id, a date or a hyphenated slug; section pages rarely do.
+_ARTICLE_PATH = re.compile(r"\d{4,}|[a-z0-9]+(-[a-z0-9]+){2,}|[?&](\w*id|p)=\d+", re.I)
+_ITEM_QUERY = re.compile(r"[?&](\w*id\w*|p)=\d+", re.I)  # "?idx=8723&page=1" is one story
+_ARTICLE_TYPES = re.compile(r"Article$|BlogPosting$|^Report", re.I)
+LISTING_MIN_HEADLINE_LINKS = 10
+LISTING_MIN_DATES = 3  # distinct dates (or repeated datelines) in the content of a section page
+_ERROR_PAGE = re.compile(
+    r"\b(404|halaman tidak ditemukan|page not found|not found|captcha|just a moment|access denied"
+    r"|attention required|forbidden|akses ditolak|are you a robot|enable javascript)\b",
+    re.I,
+)
+
+
+@dataclass
+class Article:
+    """One page's extraction result; ``reason`` explains ``is_article=False``."""
+
+    url: str
+    canonical_url: str | None = None
+    title: str | None = None
+    text: str = ""
+    published: datetime | None = None
+    modified: datetime | None = None
+    author: str | None = None
+    source_attribution: str | None = None
+    dateline: str | None = None
+    language: str | None = None
+    is_article: bool = False
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping (datetimes as ISO 8601 with their UTC offset)."""
+        data = asdict(self)
+        for key in ("published", "modified"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+@dataclass
+class _RawEvidence:
+    """What must be read before cleaning alters the tree."""
+
+    title: str | None
+    canonical: str | None
+    dates: PageDates
+    fields: dict[str, str]
+    link_count: int
+    authors: tuple[str | None, ...]
+    headline_links: int
+    typed_article: bool
+
+
+def _read_raw(tree: HtmlElement, url: str) -> _RawEvidence:
+    """Title, canonical URL, date evidence, labelled credit fields and link count."""
+    return _RawEvidence(
+        title=extract_title(tree, url),
+        canonical=canonical_url(tree, url),
+        dates=read_page_dates(tree, url),
+        fields=read_labelled_fields(tree),
+        link_count=len(tree.xpath("//a[@href]")),
+        authors=(metadata_author(tree), byline_author(tree)),
+        headline_links=len(tree.xpath("//*[self::h2 or self::h3 or self::h4][.//a]")),
+        typed_article=_declares_article(tree),
+    )
+
+
+def _declares_article(tree: HtmlElement) -> bool:
+    """JSON-LD types the page as an article (og:type is not trusted: tag pages claim it too)."""
+    for obj in iter_json_ld(tree):
+        types = obj.get("@type")
+        if any(isinstance(t, str) and _ARTICLE_TYPES.search(t) for t in (types if isinstance(types, list) else [types])):
+            return True
+    return False
+
+
+def _repeated_dateline(paragraphs: Sequence[str]) -> int:
+    """How often the commonest opening dateline repeats: teasers on a section page each start
+    with "Pangkalpinang –", a story does so once."""
+    places = Counter(place for p in paragraphs if (place := extract_dateline([p])))
+    return max(places.values(), default=0)
+
+
+def _listing_reason(raw: _RawEvidence, paragraphs: Sequence[str], url: str, running: int) -> str | None:
+    """Why the URL and page structure say "section/tag/home page" (None if they do not)."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if raw.typed_article and running >= MIN_RUNNING_WORDS:
+        return None
+    item_query = bool(_ITEM_QUERY.search(f"?{parts.query}"))
+    home = parts.path in ("", "/") and not item_query
+    if home or (_LISTING_PATH.search(path) and not item_query):
+        return f"listing page: URL {path or '/'}, {raw.link_count} links, {running} words of prose"
+    if _ARTICLE_PATH.search(path):
+        return None
+    if raw.headline_links >= LISTING_MIN_HEADLINE_LINKS:
+        return f"listing page: {raw.headline_links} headline links, {running} words of prose"
+    dated = len({d.date() for d in raw.dates.visible})
+    if dated >= LISTING_MIN_DATES or _repeated_dateline(paragraphs) >= LISTING_MIN_DATES:
+        return f"listing page: {dated} dated teasers, {running} words of prose"
+    return None
+
+
+def _main_text_lines(tree: HtmlElement, url: str) -> list[str]:
+    """trafilatura's main text of the cleaned tree, one line per block (comments excluded:
+    reader comments are never article text for Pantau)."""
+    document = trafilatura.bare_extraction(tree, url=url, include_comments=False, include_tables=True)
+    return split_paragraphs(document.text or "") if document is not None else []
+
+
+def _not_article_reason(paragraphs: Sequence[str], raw: _RawEvidence, url: str) -> str | None:
+    """Why the page is not an article (None when it is one)."""
+    words = sum(len(p.split()) for p in paragraphs)
+    running = sum(len(p.split()) for p in paragraphs if len(p.split()) >= 15)
+    head = f"{raw.title or ''} {' '.join(paragraphs[:1])}"[:300]
+    if words == 0:
+        return "no body"
+    if running < MIN_RUNNING_WORDS and _ERROR_PAGE.search(head):
+        return f"error page: {_ERROR_PAGE.search(head).group(0)!r}"
+    if listing := _listing_reason(raw, paragraphs, url, running):
+        return listing
+    if running < MIN_RUNNING_WORDS:
+        if raw.link_count >= LISTING_MIN_LINKS:
+            return f"listing page: {raw.link_count} links, {running} words of prose"
+        return f"no body: {running} words of prose"
+    return None
+
+
+def _aware(moment: datetime | None) -> datetime:
+    """``now`` as an aware datetime (naive values are read as WIB)."""
+    moment = moment or datetime.now(WIB)
+    return moment if moment.tzinfo else moment.replace(tzinfo=WIB)
+
+
+def extract_article(
+    html: str | bytes, url: str, *, drop: Sequence[str] = (), now: datetime | None = None
+) -> Article:
+    """Extract clean text and metadata from one page.
+
+    ``drop`` lists the source's own CSS selectors to delete before extraction; ``now`` bounds
+    dates (later dates are rejected) and anchors relative ones ("2 jam yang lalu").
+    """
+    now = _aware(now)
+    tree = load_html(html)
+    if tree is None:
+        return Article(url=url, reason="not HTML (feed, XML or unparseable markup)")
+    raw = _read_raw(tree, url)
+    lines = _main_text_lines(clean_tree(tree, drop), url)
+    credits = {**raw.fields, **read_credit_lines(join_label_value_lines(join_wrapped_lines(lines)))}
+    paragraphs = clean_paragraphs(lines, raw.title)
+    published = choose_published(raw.dates, paragraphs, now, tree)
+    reason = _not_article_reason(paragraphs, raw, url)
+    text = "\n\n".join(paragraphs)
+    return Article(
+        url=url, canonical_url=raw.canonical, title=raw.title, text=text,
+        published=published, modified=choose_modified(raw.dates, published, now),
+        author=choose_author(credits, raw.authors, paragraphs), source_attribution=credits.get("sumber"),
+        dateline=extract_dateline(paragraphs), language=detect_language(tree, text),
+        is_article=reason is None, reason=reason,
+    )

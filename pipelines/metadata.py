@@ -1,0 +1,286 @@
+"""Article metadata other than dates: title, canonical URL, author, source attribution, dateline
+and language.
+
+Each field is read from the strongest evidence the page offers: machine metadata (Open Graph,
+JSON-LD, ``<link rel=canonical>``) where regional CMSs fill it, the credit lines Indonesian
+newsrooms type into the body ("Penulis: Erwin", "Sumber: Dinas Kominfo"), labelled CMS fields
+(Drupal "Sumber" / "Penulis" fields), and last the closing initials marker ("(Fit)",
+"(Kominfo-lmj/bob)"). All functions are pure: a tree or text in, a value out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from urllib.parse import urljoin, urlsplit
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from pipelines.cleaning import CREDIT_LINE
+from pipelines.dates import iter_json_ld
+
+AUTHOR_LABELS = ("penulis", "reporter", "pewarta", "oleh", "kontributor")
+EDITOR_LABELS = ("editor", "redaktur", "editor/uploader")
+GENERIC_AUTHORS = frozenset({"admin", "administrator", "redaksi", "tim redaksi", "webmaster", "editor",
+                             "author", "user", "superadmin", "operator", "admin web", "adminweb", "developer"})
+_LABELS = ("penulis", "reporter", "pewarta", "editor", "redaktur", "sumber", "oleh", "kontributor")
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_LABEL_START = re.compile(r"(" + "|".join(_LABELS) + r")\b", re.I)
+_LABEL_TEXT = XPath("//body//text()[string-length(.) > 4]")
+_BYLINE = XPath(
+    "//*[contains(@class,'author') or contains(@class,'byline') or contains(@class,'penulis')"
+    " or contains(@class,'reporter') or @rel='author' or @itemprop='author']"
+)
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—\-»·:]{1,2}\s+|\s*\|\s*")
+_DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)*\.(com|id|net|org|info|news|co|go|web)\b", re.I)
+_DOMAIN_PREFIX = re.compile(r"^[\w-]+(\.[\w-]+)*\.(com|id|net|org|info|news|co)\s*:\s+", re.I)
+_CLOSING_INITIALS = re.compile(r"\((?P<mark>[^()]{1,40})\)\.?\s*$")
+_INITIALS_SHAPE = re.compile(r"^[\w.\-/ ]+$")
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Za-z'.]*(?:\s+[A-Z][A-Za-z'.]*){0,2})"
+    r"(?:\s*,\s*(?P<second>[A-Z][\w .]{0,25}?))?(?:\s*\([^)]{1,40}\))?"
+    r"(?:\s*[-–—|]+|\s+l\s+)(?=\s*[A-Za-z])"
+)
+_INDONESIAN_WORDS = frozenset("yang dan di dengan untuk dari ini itu dalam pada tidak akan juga oleh ke".split())
+_ENGLISH_WORDS = frozenset("the and of to in is that for with on was as by are from".split())
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _meta(tree: HtmlElement, *names: str) -> str | None:
+    """First non-empty <meta> content among ``names`` (property/name/itemprop, lower-cased)."""
+    wanted = set(names)
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in wanted and (meta.get("content") or "").strip():
+            return " ".join(meta.get("content").split())
+    return None
+
+
+def squash(text: str) -> str:
+    """Lower-cased letters and digits only, to compare names across punctuation and spacing."""
+    return re.sub(r"\W+", "", text).lower()
+
+
+def _clean_name(value: str) -> str:
+    """Trim a person/source name of separators, "By"/"Oleh" prefixes and trailing dates."""
+    value = re.sub(r"^((di)?posting\s+oleh|ditulis\s+oleh|posted\s+by|written\s+by|by|oleh|penulis|reporter)"
+                   r"\s*:?\s+", "", value.strip(), flags=re.I)
+    value = re.split(r"\s+[|•·–—-]\s+|\s{2,}|\s+-\s*$", value)[0]
+    return value.strip(" .,:;|-–")
+
+
+# ---------------------------------------------------------------- title and URL
+
+def canonical_url(tree: HtmlElement, url: str) -> str | None:
+    """<link rel=canonical> or og:url, made absolute against the page URL."""
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return urljoin(url, link.get("href").strip())
+    og_url = _meta(tree, "og:url")
+    return urljoin(url, og_url) if og_url else None
+
+
+def site_name(tree: HtmlElement) -> str | None:
+    """The publisher's own name, which titles carry as a prefix or suffix."""
+    return _meta(tree, "og:site_name", "application-name", "twitter:site")
+
+
+def _is_site_part(part: str, site: str | None, host: str) -> bool:
+    """Does a title segment name the site ("Detikkasus.com", "Polres Tulungagung")?"""
+    compact = squash(part)
+    if not compact:
+        return True
+    if (site and compact == squash(site)) or _DOMAIN.match(part.strip()) or compact in squash(host):
+        return True
+    labels = [label for label in host.split(".") if len(label) > 3 and label not in ("www", "com")]
+    return len(part.split()) <= 4 and any(squash(label) in compact for label in labels)
+
+
+def strip_site_name(title: str, site: str | None, url: str) -> str:
+    """Remove site-name segments at either end of a title ("Judul – Detikkasus.com",
+    "Detikkasus.com | Judul", "Judul - Polres Tulungagung"); never the last remaining segment."""
+    title = _DOMAIN_PREFIX.sub("", title.strip())
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    host = (urlsplit(url).hostname or "").lower()
+    while len(parts) > 1 and _is_site_part(parts[-1], site, host):
+        parts.pop()
+    while len(parts) > 1 and _is_site_part(parts[0], site, host):
+        parts.pop(0)
+    if not parts:
+        return " ".join(title.split())
+    start, end = title.find(parts[0]), title.rfind(parts[-1]) + len(parts[-1])
+    return " ".join(title[start:end].split()) if 0 <= start < end else " ".join(parts[0].split())
+
+
+def _headline_h1(tree: HtmlElement) -> str | None:
+    """Text of the page's headline <h1>, skipping a logo h1 in the site header."""
+    for h1 in tree.iter("h1"):
+        text = " ".join(h1.text_content().split())
+        classes = (h1.get("class") or "").lower()
+        if text and "site-title" not in classes and "logo" not in classes:
+            return text
+    return None
+
+
+def _heading_in_title(tree: HtmlElement, doc_title: str | None) -> str | None:
+    """A page heading (h1-h3) that opens or closes the <title>: the headline, when a CMS has
+    no og:title and styles the headline as an <h3>."""
+    if not doc_title:
+        return None
+    whole = squash(doc_title)
+    for heading in tree.xpath("(//h1|//h2|//h3)[position() <= 40]"):
+        text = " ".join(heading.text_content().split())
+        if len(text.split()) >= 3 and (whole.startswith(squash(text)) or whole.endswith(squash(text))):
+            return text
+    return None
+
+
+def extract_title(tree: HtmlElement, url: str) -> str | None:
+    """The headline without the site name: og:title, else the <h1>, else JSON-LD, else a
+    heading the <title> repeats, else the <title> itself."""
+    ld_headline = next((o["headline"] for o in iter_json_ld(tree) if isinstance(o.get("headline"), str)), None)
+    doc_title = tree.findtext(".//title")
+    candidates = (_meta(tree, "og:title", "twitter:title"), _headline_h1(tree), ld_headline,
+                  _heading_in_title(tree, doc_title), doc_title)
+    for candidate in candidates:
+        if candidate and candidate.strip():
+            return strip_site_name(candidate, site_name(tree), url) or None
+    return None
+
+
+# ---------------------------------------------------------------- credits
+
+def read_credit_lines(lines: Iterable[str]) -> dict[str, str]:
+    """Label -> value of "Penulis: X", "Sumber: Y", "Editor: Z" lines (first of each label wins).
+    Segments joined by "|" or "•" on one line are read separately."""
+    found: dict[str, str] = {}
+    for line in lines:
+        for segment in re.split(r"\s+[|•]\s+|\s{3,}", line):
+            match = CREDIT_LINE.match(segment.strip())
+            if match and len(segment.split()) <= 12:
+                label = re.sub(r"\s+", "", match["label"].lower())
+                found.setdefault(label, _clean_name(match["value"]))
+    return {label: value for label, value in found.items() if value}
+
+
+def _labelled_block_text(text_node: HtmlElement) -> str:
+    """Text of the smallest element around a label that also holds its value (a Drupal field
+    prints the label and value in sibling divs, so climb until there is more than the label)."""
+    element = text_node.getparent()
+    for _ in range(3):
+        text = _spaced_text(element)
+        if len(text.split()) > 1 or element.getparent() is None:
+            return text
+        element = element.getparent()
+    return _spaced_text(element)
+
+
+def _spaced_text(element: HtmlElement) -> str:
+    """Text of an element with its child blocks kept apart ("Sumber" + "Dinas Kominfo")."""
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def read_labelled_fields(tree: HtmlElement) -> dict[str, str]:
+    """Credit fields printed by the CMS as label + value ("Sumber" / "Dinas Kominfo")."""
+    lines = []
+    for node in _LABEL_TEXT(tree):
+        if not _LABEL_START.match(node.lstrip()[:40]) or node.getparent() is None:
+            continue
+        if node.getparent().tag in ("script", "style", "a"):
+            continue
+        text = _labelled_block_text(node)
+        match = re.match(r"^(\w+(?:/\w+)?)\s*:?\s*(.+)$", text)
+        if match and len(text.split()) <= 12:
+            lines.append(f"{match[1]}: {match[2]}")
+    return read_credit_lines(lines)
+
+
+def closing_initials(paragraphs: Sequence[str]) -> str | None:
+    """The newsroom initials closing the story ("(Fit)", "(Kominfo-lmj/bob)", "(T111k)."),
+    None for an anonymous "(*)"."""
+    if not paragraphs:
+        return None
+    match = _CLOSING_INITIALS.search(paragraphs[-1])
+    if not match:
+        return None
+    mark = match["mark"].strip()
+    if not _INITIALS_SHAPE.match(mark) or len(mark.split()) > 3 or not re.search(r"[A-Za-z]", mark):
+        return None
+    return mark
+
+
+def _in_comments(element: HtmlElement) -> bool:
+    """True inside a reader-comment area, whose "author" is a commenter."""
+    return any("comment" in f"{a.get('class', '')} {a.get('id', '')}".lower() for a in element.iterancestors())
+
+
+def byline_author(tree: HtmlElement) -> str | None:
+    """Author named by a byline element (``.author``, ``.byline``, ``rel=author``), outside
+    reader comments. Read before cleaning: Blogger prints it in the post footer."""
+    for element in _BYLINE(tree):
+        if _in_comments(element):
+            continue
+        text = _clean_name(" ".join(element.text_content().split()))
+        if text and len(text.split()) <= 5 and not re.search(r"\d{4}", text):
+            return text
+    return None
+
+
+def metadata_author(tree: HtmlElement) -> str | None:
+    """Author from JSON-LD (string, object or list) or <meta name=author>/article:author."""
+    for obj in iter_json_ld(tree):
+        author = obj.get("author")
+        names = author if isinstance(author, list) else [author]
+        for item in names:
+            name = item.get("name") if isinstance(item, dict) else item
+            if isinstance(name, str) and name.strip():
+                return _clean_name(name)
+    value = _meta(tree, "author", "article:author", "dc.creator", "parsely-author")
+    return _clean_name(value) if value and not value.startswith("http") else None
+
+
+def choose_author(credits: dict[str, str], page_authors: Sequence[str | None], paragraphs: Sequence[str]) -> str | None:
+    """Best author: a typed Penulis/Reporter credit, then ``page_authors`` (metadata, byline),
+    then the Editor, then closing initials. Placeholder names ("admin", "Redaksi") rank last."""
+    candidates = [
+        *(credits.get(label) for label in AUTHOR_LABELS),
+        *page_authors,
+        *(credits.get(label) for label in EDITOR_LABELS),
+        closing_initials(paragraphs),
+    ]
+    named = [c for c in candidates if c]
+    real = [c for c in named if c.lower() not in GENERIC_AUTHORS]
+    return (real or named or [None])[0]
+
+
+# ---------------------------------------------------------------- dateline and language
+
+def extract_dateline(paragraphs: Sequence[str]) -> str | None:
+    """Place name opening the story ("Tulungagung l Detikkasus.com –" -> "Tulungagung",
+    "TULUNGAGUNG –" -> "Tulungagung", "Jambi-GlobalInvestigasinews.com." -> "Jambi")."""
+    for paragraph in paragraphs[:2]:
+        match = DATELINE.match(paragraph)
+        if match:
+            place = match["place"].strip(" .")
+            if _DOMAIN.match(place) and match["second"]:
+                place = match["second"].strip(" .")  # "REPUBLIKA.CO.ID, JAKARTA --"
+            elif _DOMAIN.match(place):
+                return None
+            return place.title() if place.isupper() else place
+    return None
+
+
+def detect_language(tree: HtmlElement, text: str) -> str | None:
+    """Language of the text by a stop-word vote (regional WordPress sites often keep the
+    theme's lang="en-US"), falling back to the declared <html lang>/og:locale."""
+    words = text.lower().split()
+    if len(words) >= 30:
+        indonesian = sum(w in _INDONESIAN_WORDS for w in words)
+        english = sum(w in _ENGLISH_WORDS for w in words)
+        if max(indonesian, english) >= 0.03 * len(words):
+            return "id" if indonesian >= english else "en"
+    declared = tree.get("lang") or _meta(tree, "og:locale", "content-language", "language")
+    return re.split(r"[-_]", declared.strip())[0].lower() if declared and declared.strip() else None

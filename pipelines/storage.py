@@ -1,0 +1,328 @@
+"""Pantau's one SQLite file: schema, migrations and every read and write the crawl needs.
+
+Why one module: the crawl, the CLI and (later) the review app all touch the same tables, so the
+schema and the queries that depend on it live together. Writes go through sqlite-utils; each
+article is committed in its own transaction, so a crawl killed at any point leaves every stored
+article whole and the next run carries on from there.
+
+Tables (``datasette pantau.db`` shows them):
+
+- ``sources``: one row per configured site, with its last successful crawl (the incremental window).
+- ``articles``: one row per article: ``url`` is the address the site itself names for it (its
+  ``rel=canonical``, else where the fetch ended), ``url_key`` its identity (``canonical_url``:
+  no tracking parameters, AMP or mobile markers, trailing slash folded), unique; ``status`` is
+  the review state.
+- ``articles_fts``: FTS5 over title and text, kept in step by triggers.
+- ``url_aliases``: the identities of every other URL an article was reached by (redirect hops,
+  a ``rel=canonical`` elsewhere), so none of them is fetched again.
+- ``raw_pages``: the fetched HTML, zlib-compressed, so ``pantau reextract`` needs no new crawl.
+- ``crawl_runs``: one row per run and source: start, end, requests, new articles, errors by kind.
+- ``http_validators``: ETag / Last-Modified of feeds, sitemaps and listings for conditional GETs.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("pantau")
+
+ARTICLE_COLUMNS = {
+    "id": int,
+    "url": str,
+    "url_key": str,
+    "source": str,
+    "title": str,
+    "text": str,
+    "published": str,
+    "published_utc": str,
+    "modified": str,
+    "author": str,
+    "source_attribution": str,
+    "dateline": str,
+    "language": str,
+    "word_count": int,
+    "discovered_via": str,
+    "fetched_at": str,
+    "status": str,
+}
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The issue-2 schema: sources, articles (+FTS), aliases, raw pages, runs, validators."""
+    db["sources"].create(
+        {"name": str, "url": str, "kind": str, "region": str, "added_at": str,
+         "last_crawl_at": str, "last_success_at": str},
+        pk="name",
+    )
+    db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"url", "url_key", "source"},
+                          defaults={"status": "new"}, foreign_keys=[("source", "sources", "name")])
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["url_key"], unique=True)
+    db["articles"].create_index(["published_utc"])
+    db["articles"].create_index(["source", "published_utc"])
+    db["articles"].create_index(["status"])
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+    db["url_aliases"].create({"alias": str, "article_id": int, "seen_at": str}, pk="alias",
+                             foreign_keys=[("article_id", "articles", "id")])
+    db["raw_pages"].create(
+        {"article_id": int, "url": str, "fetched_at": str, "http_status": int,
+         "content_type": str, "encoding": str, "html_zlib": bytes},
+        pk="article_id", foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["crawl_runs"].create(
+        {"id": int, "run_id": str, "source": str, "started": str, "ended": str, "status": str,
+         "since": str, "requests": int, "pages": int, "new_articles": int,
+         "known_skipped": int, "too_old": int, "not_articles": int, "errors": str,
+         "error_count": int, "skipped": str},
+        pk="id",
+    )
+    db["crawl_runs"].create_index(["source", "started"])
+    db["http_validators"].create(
+        {"url": str, "etag": str, "last_modified": str, "checked_at": str}, pk="url")
+
+
+def utc_now() -> datetime:
+    """The one clock of the storage layer (UTC, second precision)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with its UTC offset, as every date column stores it."""
+    return value.isoformat() if value else None
+
+
+def to_utc_iso(value: datetime | None) -> str | None:
+    """A sortable UTC form of an aware datetime (offsets make the ISO strings unsortable)."""
+    return value.astimezone(timezone.utc).isoformat() if value else None
+
+
+@dataclass
+class NewArticle:
+    """What the crawl hands to storage for one fetched, extracted article."""
+
+    url: str
+    url_key: str
+    source: str
+    title: str | None
+    text: str
+    published: datetime | None
+    modified: datetime | None
+    author: str | None
+    source_attribution: str | None
+    dateline: str | None
+    language: str | None
+    discovered_via: str
+    aliases: tuple[str, ...]
+    html: bytes
+    encoding: str | None
+    http_status: int
+    content_type: str | None
+    fetched_at: datetime
+
+
+class Store:
+    """The Pantau database. Opening it applies pending migrations and switches on WAL."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.conn.execute("PRAGMA busy_timeout = 30000")
+        self.db.conn.execute("PRAGMA foreign_keys = ON")
+        if self.path != ":memory:":
+            self.db.enable_wal()
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # sources ---------------------------------------------------------------------------------
+    def register_sources(self, sources: Iterable[Any]) -> None:
+        """Insert or refresh the configured sources, keeping their crawl history."""
+        now = iso(utc_now())
+        with self.db.atomic():
+            for src in sources:
+                row = {"name": src.name, "url": src.url, "kind": src.kind, "region": src.region}
+                if self.db["sources"].count_where("name = ?", [src.name]):
+                    self.db["sources"].update(src.name, row)
+                else:
+                    self.db["sources"].insert({**row, "added_at": now})
+
+    def last_success(self, source: str) -> datetime | None:
+        rows = list(self.db.query("select last_success_at from sources where name = ?", [source]))
+        value = rows[0]["last_success_at"] if rows else None
+        return datetime.fromisoformat(value) if value else None
+
+    # known URLs ------------------------------------------------------------------------------
+    def known_urls(self, source: str | None = None) -> set[str]:
+        """Every URL identity (``url_key`` and aliases) already stored: never fetched again."""
+        where, args = ("where source = ?", [source]) if source else ("", [])
+        urls = {r[0] for r in self.db.execute(f"select url_key from articles {where}", args)}
+        alias_sql = "select alias from url_aliases"
+        if source:
+            alias_sql += " join articles on articles.id = url_aliases.article_id where source = ?"
+        urls.update(r[0] for r in self.db.execute(alias_sql, args))
+        return urls
+
+    def article_id_for(self, url_key: str) -> int | None:
+        for sql in ("select id from articles where url_key = ?",
+                    "select article_id from url_aliases where alias = ?"):
+            row = self.db.execute(sql, [url_key]).fetchone()
+            if row:
+                return int(row[0])
+        return None
+
+    def add_aliases(self, article_id: int, aliases: Iterable[str]) -> None:
+        now = iso(utc_now())
+        with self.db.atomic():
+            self._insert_aliases(article_id, aliases, now)
+
+    def _insert_aliases(self, article_id: int, aliases: Iterable[str], now: str | None) -> None:
+        rows = [{"alias": a, "article_id": article_id, "seen_at": now} for a in set(aliases)]
+        if rows:
+            self.db["url_aliases"].insert_all(rows, ignore=True)
+
+    # articles --------------------------------------------------------------------------------
+    def add_article(self, art: NewArticle) -> int | None:
+        """Store one article, its raw page and aliases in one transaction.
+
+        Returns the new id, or None when the identity was already stored (its aliases are
+        still recorded, so the URL that led here is not fetched again either).
+        """
+        existing = self.article_id_for(art.url_key)
+        if existing is not None:
+            self.add_aliases(existing, (a for a in art.aliases if a != art.url_key))
+            return None
+        row = {
+            "url": art.url, "url_key": art.url_key, "source": art.source, "title": art.title, "text": art.text,
+            "published": iso(art.published), "published_utc": to_utc_iso(art.published),
+            "modified": iso(art.modified), "author": art.author,
+            "source_attribution": art.source_attribution, "dateline": art.dateline,
+            "language": art.language, "word_count": len(art.text.split()),
+            "discovered_via": art.discovered_via, "fetched_at": iso(art.fetched_at),
+            "status": "new",
+        }
+        with self.db.atomic():
+            article_id = self.db["articles"].insert(row).last_pk
+            self._insert_aliases(article_id, (a for a in art.aliases if a != art.url_key),
+                                 iso(art.fetched_at))
+            self.db["raw_pages"].insert({
+                "article_id": article_id, "url": art.url, "fetched_at": iso(art.fetched_at),
+                "http_status": art.http_status, "content_type": art.content_type,
+                "encoding": art.encoding, "html_zlib": zlib.compress(art.html, 6),
+            })
+        return int(article_id)
+
+    def update_article(self, article_id: int, fields: dict[str, Any]) -> None:
+        with self.db.atomic():
+            self.db["articles"].update(article_id, fields)
+
+    def raw_html(self, article_id: int) -> tuple[str, bytes, str | None] | None:
+        row = self.db.execute(
+            "select url, html_zlib, encoding from raw_pages where article_id = ?", [article_id]
+        ).fetchone()
+        return (row[0], zlib.decompress(row[1]), row[2]) if row else None
+
+    def iter_raw_pages(self) -> Iterator[tuple[int, str, bytes, str | None]]:
+        for row in self.db.execute("select article_id, url, html_zlib, encoding from raw_pages"):
+            yield int(row[0]), row[1], zlib.decompress(row[2]), row[3]
+
+    def get_article(self, article_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from articles where id = ?", [article_id]))
+        if not rows:
+            return None
+        art = rows[0]
+        art["aliases"] = [r[0] for r in self.db.execute(
+            "select alias from url_aliases where article_id = ? order by alias", [article_id])]
+        return art
+
+    def list_articles(self, *, source: str | None = None, status: str | None = None,
+                      since: datetime | None = None, search: str | None = None,
+                      limit: int = 50) -> list[dict[str, Any]]:
+        """Newest first (by publication instant, then fetch time), with optional filters."""
+        clauses, args = [], []
+        if source:
+            clauses.append("articles.source = ?"); args.append(source)
+        if status:
+            clauses.append("articles.status = ?"); args.append(status)
+        if since:
+            clauses.append("articles.published_utc >= ?"); args.append(to_utc_iso(since))
+        if search:
+            clauses.append("articles.id in (select rowid from articles_fts where articles_fts match ?)")
+            args.append(search)
+        where = ("where " + " and ".join(clauses)) if clauses else ""
+        sql = (f"select id, source, published, title, url, status, word_count from articles {where} "
+               "order by coalesce(published_utc, fetched_at) desc, id desc limit ?")
+        return list(self.db.query(sql, [*args, limit]))
+
+    # conditional requests --------------------------------------------------------------------
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.db.execute(
+            "select etag, last_modified from http_validators where url = ?", [url]).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        if not (etag or last_modified):
+            return
+        with self.db.atomic():
+            self.db["http_validators"].upsert(
+                {"url": url, "etag": etag, "last_modified": last_modified,
+                 "checked_at": iso(utc_now())}, pk="url")
+
+    # runs ------------------------------------------------------------------------------------
+    def start_run(self, run_id: str, source: str, since: datetime | None) -> int:
+        """A run row exists from the start, so a killed crawl shows as 'running' and not as nothing."""
+        with self.db.atomic():
+            return int(self.db["crawl_runs"].insert({
+                "run_id": run_id, "source": source, "started": iso(utc_now()), "status": "running",
+                "since": iso(since), "requests": 0, "pages": 0, "new_articles": 0,
+                "known_skipped": 0, "too_old": 0, "not_articles": 0, "errors": "{}",
+                "error_count": 0, "skipped": "{}",
+            }).last_pk)
+
+    def finish_run(self, row_id: int, source: str, counts: dict[str, Any], status: str) -> None:
+        errors = dict(counts.get("errors", {}))
+        now = iso(utc_now())
+        with self.db.atomic():
+            self.db["crawl_runs"].update(row_id, {
+                "ended": now, "status": status, "requests": counts.get("requests", 0),
+                "pages": counts.get("pages", 0), "new_articles": counts.get("new_articles", 0),
+                "known_skipped": counts.get("known_skipped", 0),
+                "too_old": counts.get("too_old", 0), "not_articles": counts.get("not_articles", 0),
+                "errors": json.dumps(errors, sort_keys=True),
+                "error_count": sum(errors.values()),
+                "skipped": json.dumps(dict(counts.get("skipped", {})), sort_keys=True),
+            })
+            fields = {"last_crawl_at": now}
+            if status == "ok":
+                started = self.db["crawl_runs"].get(row_id)["started"]
+                fields["last_success_at"] = started
+            self.db["sources"].update(source, fields)
+
+    def mark_interrupted_runs(self) -> int:
+        """Runs left 'running' by a killed crawl are closed as 'interrupted' by the next one."""
+        with self.db.atomic():
+            cur = self.db.execute(
+                "update crawl_runs set status = 'interrupted' where status = 'running'")
+        return cur.rowcount
+
+    def runs(self, limit: int = 50) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "select * from crawl_runs order by id desc limit ?", [limit]))
+
+
+def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """A reader's connection that never blocks the crawl writing beside it (WAL)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn

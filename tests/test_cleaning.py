@@ -1,0 +1,274 @@
+"""Each cleaning rule on real-looking markup: the clutter goes, look-alike content stays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml.html import HtmlElement, document_fromstring
+
+from pipelines import cleaning
+
+STORY = "<p>Kapolres Tulungagung memimpin apel pengamanan Pemilu di halaman Mapolres pada Jumat pagi.</p>"
+
+
+def page(inner: str, body_class: str = "single single-post postid-1") -> HtmlElement:
+    """A minimal WordPress-like page around ``inner``."""
+    return document_fromstring(
+        f'<html><body class="{body_class}"><article class="post-1 post type-post">'
+        f'<div class="entry-content">{STORY}{inner}</div></article></body></html>'
+    )
+
+
+def text_of(tree: HtmlElement) -> str:
+    """Whitespace-squeezed text of the whole page."""
+    return " ".join(tree.text_content().split())
+
+
+# ---------------------------------------------------------------- DOM rules
+
+def test_drop_related_post_boxes_removes_jnews_inline_related() -> None:
+    tree = page('<div class="jnews_inline_related_post_wrapper"><div class="jnews_inline_related_post">'
+                '<h3 class="jeg_block_title"><span>Baca Juga:</span></h3><h3 class="jeg_post_title">'
+                '<a href="/a/">Pekerjaan CV Adipati Agung Perlu Pengawasan Ketat</a></h3></div></div>')
+    out = text_of(cleaning.drop_related_post_boxes(tree))
+    assert "Pekerjaan CV" not in out and "Kapolres Tulungagung" in out
+
+
+def test_drop_related_post_boxes_keeps_article_whose_category_says_related() -> None:
+    tree = document_fromstring('<html><body><article class="post category-related-news">'
+                               f'<div class="entry-content">{STORY}</div></article></body></html>')
+    assert "Kapolres" in text_of(cleaning.drop_related_post_boxes(tree))
+
+
+@pytest.mark.parametrize("markup", [
+    '<p><strong>Baca Juga:  <a href="/x/">DPRD Gelar Rapat Paripurna LKPJ Bupati</a></strong></p>',
+    '<p style="text-align:left"><strong>BACA JUGA : </strong><a href="/x/">DPRD Gelar Rapat Paripurna LKPJ Bupati</a></p>',
+    '<p class="baca"><strong>Baca: <a href="/x/">DPRD Gelar Rapat Paripurna LKPJ Bupati</a></strong></p>',
+    '<table class="linksisip"><tr><td><div class="lihatjg"><strong>Baca juga: </strong>'
+    '<a href="/x/">DPRD Gelar Rapat Paripurna LKPJ Bupati</a></div></td></tr></table>',
+    '<p>Simak juga: <a href="/x/">DPRD Gelar Rapat Paripurna LKPJ Bupati</a></p>',
+])
+def test_drop_baca_juga_boxes_removes_editor_and_plugin_variants(markup: str) -> None:
+    out = text_of(cleaning.drop_baca_juga_boxes(page(markup)))
+    assert "DPRD Gelar" not in out and "Kapolres Tulungagung" in out
+
+
+@pytest.mark.parametrize("sentence", [
+    "<p>Baca tulis Al-Quran diajarkan setiap sore di <a href='/tpq/'>TPQ Al-Ikhlas</a> oleh relawan.</p>",
+    "<p>Ia membaca <a href='/sk/'>surat keputusan</a> Bupati di hadapan peserta apel.</p>",
+])
+def test_drop_baca_juga_boxes_keeps_prose_using_baca(sentence: str) -> None:
+    out = text_of(cleaning.drop_baca_juga_boxes(page(sentence)))
+    assert out.endswith(" ".join(document_fromstring(sentence).text_content().split()))
+
+
+def test_drop_comment_forms_removes_wordpress_respond() -> None:
+    tree = page('</div><div id="comments" class="comments-area"><div id="respond" class="comment-respond">'
+                '<h3 id="reply-title" class="comment-reply-title">Tinggalkan Balasan</h3>'
+                '<form id="commentform" class="comment-form"><p class="comment-notes">Alamat email Anda tidak '
+                'akan dipublikasikan.</p></form></div></div><div>')
+    out = text_of(cleaning.drop_comment_forms(tree))
+    assert "Tinggalkan Balasan" not in out and "Alamat email" not in out and "Kapolres" in out
+
+
+def test_drop_share_widgets_removes_tagdiv_and_jetpack_bars() -> None:
+    tree = page('<div class="td-post-sharing td-ps-bg"><a class="td-social-sharing-button">Facebook</a></div>'
+                '<div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">Bagikan ini:</h3></div>')
+    out = text_of(cleaning.drop_share_widgets(tree))
+    assert "Facebook" not in out and "Bagikan" not in out
+
+
+def test_drop_sidebars_and_widgets_removes_aside_and_widget_blocks() -> None:
+    tree = document_fromstring(f'<html><body><div class="content">{STORY}</div><aside><h2>Terpopuler</h2></aside>'
+                               '<div class="jeg_sidebar"><div class="widget">BANYAK DIBACA</div></div></body></html>')
+    out = text_of(cleaning.drop_sidebars_and_widgets(tree))
+    assert "Terpopuler" not in out and "BANYAK DIBACA" not in out and "Kapolres" in out
+
+
+def test_drop_drupal_label_fields_keeps_body_field() -> None:
+    tree = document_fromstring(
+        '<html><body><div class="node__content"><div class="field field--name-body">' + STORY + '</div>'
+        '<div class="field field--name-field-sumber field--label-above"><div class="field__label">Sumber</div>'
+        '<div class="field__item">Dinas Kominfo</div></div></div></body></html>')
+    out = text_of(cleaning.drop_drupal_label_fields(tree))
+    assert "Dinas Kominfo" not in out and "Kapolres" in out
+
+
+def test_drop_blogger_post_footer_removes_author_and_labels_line() -> None:
+    tree = page("</div><div class='post-footer'><span class='post-author vcard'>Diposting oleh Admin</span>"
+                "<span class='post-labels'>Label: Jambi</span></div><div>")
+    out = text_of(cleaning.drop_blogger_post_footer(tree))
+    assert "Diposting" not in out and "Label" not in out
+
+
+def test_drop_captions_removes_figcaption_and_wp_caption_text() -> None:
+    tree = page('<figure><img src="a.jpg"><figcaption>Foto: Humas Polres</figcaption></figure>'
+                '<div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">Dok. Kominfo-lmj</p></div>')
+    out = text_of(cleaning.drop_captions(tree))
+    assert "Humas Polres" not in out and "Dok. Kominfo" not in out
+
+
+def test_drop_headed_link_lists_removes_unmarked_popular_box_and_hotline() -> None:
+    tree = document_fromstring(
+        f'<html><body><div class="kolom-kiri">{STORY}</div><div class="kolom-kanan">'
+        '<div class="kotak"><div class="judul-kotak">BANYAK DIBACA</div><a href="/1">WABUP : PERAN PRAMUKA</a>'
+        '<a href="/2">PRINSIP KEBIJAKAN PENDIDIKAN</a></div>'
+        '<div class="kotak"><div class="judul-kotak">Hotline COVID19</div><p>Pemerintah Kabupaten menyediakan '
+        'layanan hotline di (0334) - 8784 119.</p></div></div></body></html>')
+    out = text_of(cleaning.drop_headed_link_lists(tree))
+    assert "WABUP" not in out and "hotline" not in out.lower() and "Kapolres" in out
+
+
+def test_drop_by_selectors_applies_source_selectors() -> None:
+    tree = page('<div class="iklan-dalam-artikel">Pasang iklan di sini</div>')
+    assert "iklan" not in text_of(cleaning.drop_by_selectors(tree, [".iklan-dalam-artikel"]))
+
+
+def test_clean_tree_keeps_tail_text_of_removed_inline_element() -> None:
+    tree = document_fromstring('<html><body><div class="entry-content"><p>Awal kalimat '
+                               '<span class="share-inline">Share</span> lanjutan kalimat.</p></div></body></html>')
+    assert "Awal kalimat lanjutan kalimat." in text_of(cleaning.clean_tree(tree))
+
+
+# ---------------------------------------------------------------- text rules
+
+def test_join_label_value_lines_joins_drupal_label_and_value() -> None:
+    assert cleaning.join_label_value_lines(["Sumber:", "Dinas Kominfo", "Penulis:", "Erwin"]) == [
+        "Sumber: Dinas Kominfo", "Penulis: Erwin"]
+
+
+def test_join_wrapped_lines_rejoins_br_split_sentence() -> None:
+    lines = ["Dalam rangka mewujudkan KAMTIBMAS", "yang aman di Kabupaten Tulungagung Kamis 14 Juli 2022,",
+             "Kepala Badan Kesbangpol menggelar acara.", "Peserta hadir."]
+    assert cleaning.join_wrapped_lines(lines) == [
+        "Dalam rangka mewujudkan KAMTIBMAS yang aman di Kabupaten Tulungagung Kamis 14 Juli 2022, "
+        "Kepala Badan Kesbangpol menggelar acara.", "Peserta hadir."]
+
+
+def test_join_wrapped_lines_leaves_list_items_alone() -> None:
+    lines = ["- Wakil ketua DPRD Gatot sumarto SH.", "– Camat Muara sabak Timur Zulfaisal", "– Sekcam Dendang"]
+    assert cleaning.join_wrapped_lines(lines) == lines
+
+
+@pytest.mark.parametrize("line", [
+    "Baca Juga: Pekerjaan CV Adipati Agung Perlu Pengawasan Ketat", "BACA JUGA : DPRD Gelar Rapat Paripurna",
+    "Baca juga DPRD Gelar Rapat Paripurna", "Baca: Polisi Amankan Pengedar", "Simak juga: Video Patroli",
+    "Lihat juga: Galeri Foto Apel", "Baca Selengkapnya", "[Baca juga: Kapolres Pimpin Apel]",
+])
+def test_drop_baca_juga_lines_removes_every_variant(line: str) -> None:
+    assert cleaning.drop_baca_juga_lines(["Paragraf berita.", line]) == ["Paragraf berita."]
+
+
+@pytest.mark.parametrize("line", [
+    "Baca tulis Al-Quran diajarkan setiap sore oleh relawan TPQ.",
+    "Ia membaca surat keputusan Bupati di hadapan peserta apel.",
+    "Bacaan doa dipimpin oleh tokoh agama setempat.",
+])
+def test_drop_baca_juga_lines_keeps_prose(line: str) -> None:
+    assert cleaning.drop_baca_juga_lines([line]) == [line]
+
+
+def test_drop_comment_prompts_removes_wordpress_form_text() -> None:
+    lines = ["Paragraf.", "Tinggalkan Balasan", "Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *"]
+    assert cleaning.drop_comment_prompts(lines) == ["Paragraf."]
+
+
+@pytest.mark.parametrize("line", ["296 kali", "Dibaca 1.234 kali", "26 Januari 2021 296 kali",
+                                  "14 Agustus 2020 10.769 kali Baca", "Dilihat: 87 kali"])
+def test_strip_view_counters_removes_counter_lines(line: str) -> None:
+    assert cleaning.strip_view_counters([line, "Paragraf."]) == ["Paragraf."]
+
+
+def test_strip_view_counters_keeps_sentence_with_kali() -> None:
+    line = "Kegiatan serupa sudah digelar 3 kali di Kecamatan Ngunut tahun ini."
+    assert cleaning.strip_view_counters([line]) == [line]
+
+
+@pytest.mark.parametrize("line", ["Dok. Kominfo-lmj", "Foto: Humas Polres Tulungagung", "(Foto: Istimewa)",
+                                  "Ilustrasi: Pixabay"])
+def test_drop_photo_credits(line: str) -> None:
+    assert cleaning.drop_photo_credits([line, "Paragraf."]) == ["Paragraf."]
+
+
+def test_drop_back_links() -> None:
+    assert cleaning.drop_back_links(["Paragraf.", "Kembali ke Halaman Berita"]) == ["Paragraf."]
+
+
+def test_truncate_at_trailing_sections_cuts_sidebar_after_story() -> None:
+    story = ["Kalimat berita yang panjang sekali " * 5] * 4
+    tail = ["PENCARIAN", "BANYAK DIBACA", "WABUP : PERAN PRAMUKA DI MASA PANDEMI", "Hotline COVID19",
+            "Pemerintah Kabupaten Lumajang menyediakan layanan hotline tentang COVID19."]
+    assert cleaning.truncate_at_trailing_sections(story + tail) == story
+
+
+def test_truncate_at_trailing_sections_only_drops_early_heading() -> None:
+    lines = ["Berita Terkait", "Kalimat berita yang panjang sekali " * 6]
+    assert cleaning.truncate_at_trailing_sections(lines) == lines[1:]
+
+
+def test_drop_hashtag_lines() -> None:
+    assert cleaning.drop_hashtag_lines(["Paragraf.", "#PolriPresisi #PolresTulungagung"]) == ["Paragraf."]
+
+
+@pytest.mark.parametrize("line", ["Editor: Andi", "Reporter: Budi Santoso", "Penulis: Erwin", "Sumber: Dinas Kominfo",
+                                  "(Editor: Andi)", "Pewarta: Citra"])
+def test_drop_credit_lines(line: str) -> None:
+    assert cleaning.drop_credit_lines(["Paragraf.", line]) == ["Paragraf."]
+
+
+def test_drop_credit_lines_keeps_sentence_starting_with_sumber() -> None:
+    line = "Sumber air bersih di Desa Ngranti kembali mengalir setelah perbaikan pipa oleh warga dan TNI."
+    assert cleaning.drop_credit_lines([line]) == [line]
+
+
+@pytest.mark.parametrize("line", ["© 2022 Detikkasus.com - Tajam Mengungkap Fakta. All Rights Reserved.",
+                                  "Copyright © 2021 Dinas Kominfo Kabupaten Lumajang", "Hak Cipta Dilindungi Undang-Undang"])
+def test_drop_copyright_footers(line: str) -> None:
+    assert cleaning.drop_copyright_footers(["Paragraf.", line]) == ["Paragraf."]
+
+
+@pytest.mark.parametrize("line", ["Bagikan ini:", "Share this:", "Menyukai ini:", "Memuat...", "Klik untuk membagikan di Facebook"])
+def test_drop_share_prompts(line: str) -> None:
+    assert cleaning.drop_share_prompts(["Paragraf.", line]) == ["Paragraf."]
+
+
+def test_drop_trailing_headline_list_removes_other_titles_keeps_marker() -> None:
+    lines = ["Kapolres menyampaikan pesan damai kepada warga.", "“Kami siap mendengarkan”, tandasnya. (*)",
+             "POLSEK WONODADI MELAKUKAN GIAT PATROLI JALAN RAYA",
+             "Kapolda Jatim dan Pangdam V Brawijaya Pastikan Kesiapan Pelaksanaan Pilkada di Pamekasan"]
+    assert cleaning.drop_trailing_headline_list(lines) == lines[:2]
+
+
+def test_drop_trailing_headline_list_keeps_closing_attendee_list() -> None:
+    lines = ["Rakor dihadiri unsur Forkopimda sebagai berikut:", "Kapolsek Muara Sabak Barat",
+             "Camat Muara Sabak Timur Zulfaisal"]
+    assert cleaning.drop_trailing_headline_list(lines) == lines
+
+
+def test_drop_title_repeat() -> None:
+    assert cleaning.drop_title_repeat(["Judul Berita", "Isi."], "Judul berita") == ["Isi."]
+
+
+def test_clean_paragraphs_keeps_initials_marker_and_quotes() -> None:
+    lines = ["“Semua harus solid,” ujarnya.", "Jika aman, maka kondusif,” pungkas Siti Baroroh. (Fit)",
+             "Tinggalkan Balasan"]
+    assert cleaning.clean_paragraphs(lines) == lines[:2]
+
+
+def test_fast_rules_equal_the_named_rules_on_seed_pages() -> None:
+    """clean_tree fuses the class/id rules into one pass; it must remove exactly what they do."""
+    for path in sorted((Path(__file__).parent / "fixtures" / "html").glob("seed*.html")):
+        fast = cleaning.clean_tree(document_fromstring(path.read_bytes()))
+        slow = document_fromstring(path.read_bytes())
+        for rule in cleaning.DOM_RULES:
+            slow = rule(slow)
+        assert text_of(fast) == text_of(slow), path.name
+
+
+def test_whole_page_form_and_layout_wrapper_survive() -> None:
+    """ASP.NET pages sit in one <form>; themes name layout wrappers "and-w-sidebar"."""
+    tree = document_fromstring(f'<html><body><form id="aspnetForm"><div class="page and-w-sidebar"><h1>Judul</h1>'
+                               f'{STORY}</div><div class="elementor-widget-container">{STORY}</div></form></body></html>')
+    out = text_of(cleaning.clean_tree(tree))
+    assert out.count("Kapolres Tulungagung") == 2

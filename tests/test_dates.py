@@ -1,0 +1,113 @@
+"""Dates: metadata first, visible Indonesian forms, weekday (dd/mm) resolution, chrome rejection."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from lxml.html import document_fromstring
+
+from pipelines import dates
+from pipelines.dates import WIB
+
+NOW = datetime(2026, 11, 22, 22, 0, tzinfo=WIB)
+
+
+def choose(html: str, paragraphs: list[str] | None = None, url: str = "https://x.go.id/berita/a-b-c") -> datetime | None:
+    """Run the whole date choice on a small page."""
+    tree = document_fromstring(html)
+    found = dates.read_page_dates(tree, url)
+    return dates.choose_published(found, paragraphs or [], NOW, tree)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Kamis, 14 Juli 2022", datetime(2022, 7, 14, tzinfo=WIB)),
+    ("26 Januari 2021     296 kali", datetime(2021, 1, 26, tzinfo=WIB)),
+    ("2022/04/07", datetime(2022, 4, 7, tzinfo=WIB)),
+    ("14/07/2022 10:15 WIB", datetime(2022, 7, 14, 10, 15, tzinfo=WIB)),
+    ("Senin, 3 Juni 2024 | 10:15 WITA", datetime(2024, 6, 3, 10, 15, tzinfo=timezone(timedelta(hours=8)))),
+    ("Rabu, 5 Agustus 2020 pukul 19.30 WIT", datetime(2020, 8, 5, 19, 30, tzinfo=timezone(timedelta(hours=9)))),
+    ("Juli 14, 2022", datetime(2022, 7, 14, tzinfo=WIB)),
+    ("Sabtu, 07 Nop 2015", datetime(2015, 11, 7, tzinfo=WIB)),
+])
+def test_iter_visible_dates_reads_indonesian_forms(text: str, expected: datetime) -> None:
+    assert next(dates.iter_visible_dates(text)) == expected
+
+
+def test_parse_iso_reads_naive_as_wib_and_keeps_offsets() -> None:
+    assert dates.parse_iso("2022-07-14T10:00:00") == datetime(2022, 7, 14, 10, tzinfo=WIB)
+    assert dates.parse_iso("2022-07-14T13:05:21+00:00") == datetime(2022, 7, 14, 13, 5, 21, tzinfo=timezone.utc)
+    assert dates.parse_iso("2022-07-14 10:00:00") == datetime(2022, 7, 14, 10, tzinfo=WIB)
+
+
+@pytest.mark.parametrize(("text", "years", "expected"), [
+    ("di Hotel Bangka City, Pangkalpinang pada Rabu (10/05) dan dibuka", [2017, 2016], datetime(2017, 5, 10, tzinfo=WIB)),
+    ("Sambung Roso di Polda Jatim, Jumat (22/9).", [], datetime(2023, 9, 22, tzinfo=WIB)),
+    ("di Aula BKD Lumajang, Selasa (26/01/21).", [], datetime(2021, 1, 26, tzinfo=WIB)),
+    ("digelar Jum'at (22/9) malam", [2016], datetime(2023, 9, 22, tzinfo=WIB)),
+])
+def test_resolve_weekday_date(text: str, years: list[int], expected: datetime) -> None:
+    assert dates.resolve_weekday_date(text, years, NOW) == expected
+
+
+def test_resolve_weekday_date_never_returns_future() -> None:
+    assert dates.resolve_weekday_date("Kamis (31/12)", [2026], NOW) == datetime(2020, 12, 31, tzinfo=WIB)
+
+
+def test_parse_relative_uses_now() -> None:
+    assert dates.parse_relative("Diperbarui 2 jam yang lalu", NOW) == datetime(2026, 11, 22, 20, 0, tzinfo=WIB)
+    assert dates.parse_relative("kemarin", NOW).date() == datetime(2026, 11, 21).date()
+
+
+def test_json_ld_graph_date_wins_over_visible() -> None:
+    ld = {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"},
+          {"@type": "NewsArticle", "datePublished": "2023-09-22T08:00:00+07:00"}]}
+    html = (f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head>'
+            '<body><span class="date">1 Januari 2020</span></body></html>')
+    assert choose(html) == datetime(2023, 9, 22, 8, tzinfo=WIB)
+
+
+def test_meta_published_time_and_modified() -> None:
+    html = ('<html><head><meta property="article:published_time" content="2022-07-14T13:05:21+00:00">'
+            '<meta property="article:modified_time" content="2022-07-15T01:00:00+00:00"></head><body></body></html>')
+    tree = document_fromstring(html)
+    found = dates.read_page_dates(tree, "https://x.id/a")
+    published = dates.choose_published(found, [], NOW)
+    assert published == datetime(2022, 7, 14, 13, 5, 21, tzinfo=timezone.utc)
+    assert dates.choose_modified(found, published, NOW) == datetime(2022, 7, 15, 1, tzinfo=timezone.utc)
+
+
+def test_time_element_outside_chrome() -> None:
+    html = ('<html><body><div class="topbar"><time datetime="2026-11-22">Minggu, 22 November 2026</time></div>'
+            '<article><time class="entry-date published" datetime="2024-06-03T10:15:00+08:00">3 Juni 2024</time>'
+            '</article></body></html>')
+    assert choose(html) == datetime(2024, 6, 3, 10, 15, tzinfo=timezone(timedelta(hours=8)))
+
+
+def test_crawl_day_in_top_bar_is_ignored() -> None:
+    html = ('<html><body><div class="header-top"><span class="tanggal">Minggu, 22 November 2026</span></div>'
+            '<div class="isi"><p>Kapolres memimpin apel pada Jumat (22/9) di Mapolres.</p></div></body></html>')
+    assert choose(html, ["Kapolres memimpin apel pada Jumat (22/9) di Mapolres."]) == datetime(2023, 9, 22, tzinfo=WIB)
+
+
+def test_sidebar_dates_are_not_the_article_date() -> None:
+    html = ('<html><body><div class="sidebar"><span class="tgl">14 Agustus 2020</span></div>'
+            '<div class="info-berita"><span class="tgl">26 Januari 2021</span></div></body></html>')
+    assert choose(html) == datetime(2021, 1, 26, tzinfo=WIB)
+
+
+def test_future_dates_are_rejected() -> None:
+    html = '<html><body><span class="post-date">5 Desember 2030</span><span class="date">2 Mei 2024</span></body></html>'
+    assert choose(html) == datetime(2024, 5, 2, tzinfo=WIB)
+
+
+def test_full_date_in_lead_paragraph() -> None:
+    lead = ["Jambi-GlobalInvestigasinews.com. 2022/04/07", "Kesbangpol Pemkab Tanjab Timur melaksanakan rapat."]
+    assert choose("<html><body><p>x</p></body></html>", lead) == datetime(2022, 4, 7, tzinfo=WIB)
+
+
+def test_url_year_resolves_weekday_date() -> None:
+    html = "<html><body><p>x</p></body></html>"
+    got = choose(html, ["Rapat digelar Rabu (10/05) di Pangkalpinang."], url="https://babelprov.go.id/2017/rakor-x")
+    assert got == datetime(2017, 5, 10, tzinfo=WIB)

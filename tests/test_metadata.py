@@ -1,0 +1,102 @@
+"""Title, canonical URL, credits, author ranking, dateline and language."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lxml.html import document_fromstring
+
+from pipelines import metadata
+
+
+@pytest.mark.parametrize(("title", "site", "url", "expected"), [
+    ("Pembinaan Sinergitas Tiga Pilar – Detikkasus.com", None, "https://detikkasus.com/a/", "Pembinaan Sinergitas Tiga Pilar"),
+    ("Detikkasus.com | Pembinaan Sinergitas Tiga Pilar", None, "https://detikkasus.com/a/", "Pembinaan Sinergitas Tiga Pilar"),
+    ("Kapolres Ajak Warga Jaga Kamtibmas - Polres Tulungagung", "Polres Tulungagung", "https://tribratanews.x.id/a/",
+     "Kapolres Ajak Warga Jaga Kamtibmas"),
+    ("Bupati Tulungagung Resmikan Jembatan - Pemkab Tulungagung", None, "https://tulungagung.go.id/a",
+     "Bupati Tulungagung Resmikan Jembatan"),
+    ("BUPATI: PEMKAB, TNI DAN POLRI LAKUKAN SINKRONISASI", None, "https://lumajangkab.go.id/b", "BUPATI: PEMKAB, TNI DAN POLRI LAKUKAN SINKRONISASI"),
+    ("KapanLagi.com: Brandon Salim Makin Dekat", None, "https://www.kapanlagi.com/x", "Brandon Salim Makin Dekat"),
+    ("Polisi Tangkap Pelaku Curanmor - Kota Malang", None, "https://x.id/a", "Polisi Tangkap Pelaku Curanmor - Kota Malang"),
+])
+def test_strip_site_name(title: str, site: str | None, url: str, expected: str) -> None:
+    assert metadata.strip_site_name(title, site, url) == expected
+
+
+def test_extract_title_prefers_og_title_and_strips_site_name() -> None:
+    tree = document_fromstring('<html><head><title>Judul Berita Hari Ini &#8211; Detikkasus.com</title>'
+                               '<meta property="og:site_name" content="Detikkasus.com">'
+                               '<meta property="og:title" content="Judul Berita Hari Ini - Detikkasus.com"></head>'
+                               '<body><h1 class="site-title">Detikkasus.com</h1></body></html>')
+    assert metadata.extract_title(tree, "https://detikkasus.com/judul/") == "Judul Berita Hari Ini"
+
+
+def test_extract_title_finds_h3_headline_repeated_in_title() -> None:
+    tree = document_fromstring('<html><head><title>Bupati Tinjau Banjir di Desa Kutorenon - Pemerintah Kabupaten Lumajang'
+                               '</title></head><body><h3 class="judul-berita">Bupati Tinjau Banjir di Desa Kutorenon</h3>'
+                               '</body></html>')
+    assert metadata.extract_title(tree, "http://127.0.0.9/berita/baca/12") == "Bupati Tinjau Banjir di Desa Kutorenon"
+
+
+def test_canonical_url_is_absolute() -> None:
+    tree = document_fromstring('<html><head><link rel="canonical" href="/content/rakor-konflik"></head><body></body></html>')
+    assert metadata.canonical_url(tree, "https://babelprov.go.id/node/1") == "https://babelprov.go.id/content/rakor-konflik"
+
+
+def test_read_credit_lines_and_labelled_drupal_fields() -> None:
+    assert metadata.read_credit_lines(["Sumber: Dinas Kominfo", "Penulis: Erwin | Editor: Andi"]) == {
+        "sumber": "Dinas Kominfo", "penulis": "Erwin", "editor": "Andi"}
+    tree = document_fromstring(
+        '<html><body><div class="field field--name-field-sumber"><div class="field__label">Sumber</div>'
+        '<div class="field__item">Dinas Kominfo</div></div><div class="field field--name-field-penulis">'
+        '<div class="field__label">Penulis:</div><div class="field__item">Erwin</div></div></body></html>')
+    assert metadata.read_labelled_fields(tree) == {"sumber": "Dinas Kominfo", "penulis": "Erwin"}
+
+
+@pytest.mark.parametrize(("last", "expected"), [
+    ("pungkas Siti Baroroh. (Fit)", "Fit"), ("Jelasnya. (Kominfo-lmj/bob)", "Kominfo-lmj/bob"),
+    ("Tuturnya. (T111k).", "T111k"), ("tandasnya. (*)", None), ("hadir 33 (tiga puluh tiga orang pengurus inti)", None),
+])
+def test_closing_initials(last: str, expected: str | None) -> None:
+    assert metadata.closing_initials(["Paragraf awal.", last]) == expected
+
+
+def test_choose_author_ranks_credits_then_page_then_initials() -> None:
+    paragraphs = ["Isi berita. (Fit)"]
+    assert metadata.choose_author({"penulis": "Erwin", "editor": "Andi"}, ("Redaksi",), paragraphs) == "Erwin"
+    assert metadata.choose_author({}, ("Humas Polres Tulungagung", None), paragraphs) == "Humas Polres Tulungagung"
+    assert metadata.choose_author({"editor": "Andi"}, (None, None), paragraphs) == "Andi"
+    assert metadata.choose_author({}, ("Redaksi", "admin"), paragraphs) == "Fit"
+    assert metadata.choose_author({}, ("admin",), ["Isi. (*)"]) == "admin"
+
+
+def test_metadata_author_reads_json_ld_list_and_byline_skips_comments() -> None:
+    ld = {"@type": "NewsArticle", "author": [{"@type": "Person", "name": "Indriyani Astuti"}]}
+    tree = document_fromstring(f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head>'
+                               '<body><div class="comment-list"><span class="comment-author">Pembaca</span></div>'
+                               '<span class="post-author vcard">Diposting oleh Redaksi Global Investigasi</span></body></html>')
+    assert metadata.metadata_author(tree) == "Indriyani Astuti"
+    assert metadata.byline_author(tree) == "Redaksi Global Investigasi"
+
+
+@pytest.mark.parametrize(("lead", "expected"), [
+    ("Tulungagung l Detikkasus.com – Dalam rangka mewujudkan KAMTIBMAS", "Tulungagung"),
+    ("Pangkalpinang -  Untuk menciptakan suasana yang kondusif", "Pangkalpinang"),
+    ("Jambi-GlobalInvestigasinews.com. 2022/04/07", "Jambi"),
+    ("TULUNGAGUNG – Memasuki tahun Politik", "Tulungagung"),
+    ("Mataram, NTB (ANTARA News) - Sebanyak 29 penerbangan", "Mataram"),
+    ("REPUBLIKA.CO.ID, JAKARTA -- Aktris Marcella Zalianty", "Jakarta"),
+    ("Di awal Tahun 2021, Bupati Lumajang Thoriqul Haq, berkeinginan", None),
+    ("COVID-19 kembali meningkat di Kabupaten Lumajang.", None),
+])
+def test_extract_dateline(lead: str, expected: str | None) -> None:
+    assert metadata.extract_dateline([lead]) == expected
+
+
+def test_detect_language_trusts_text_over_theme_default() -> None:
+    tree = document_fromstring('<html lang="en-US"><body></body></html>')
+    text = "Kapolres menyampaikan bahwa kegiatan ini dilakukan untuk menjaga keamanan dan ketertiban di wilayah " * 3
+    assert metadata.detect_language(tree, text) == "id"
+    assert metadata.detect_language(tree, "") == "en"
