@@ -9,9 +9,12 @@ traffic accident, online gambling, Kominfo hoax clarification, Diskominfo event,
 story is republished by several outlets, each copy changed the way regional outlets change it:
 a dateline on the first paragraph, an added or removed lead paragraph, photo captions, "Baca
 Juga" lines, sign-offs and "Simak berita lainnya" clutter, a few words retyped, paragraphs
-merged, a sentence cut, the tail cut. Near misses are "sibling" stories: the same template with
-the same phrasing, and new names, places, quantities and dates; half of them even come from the
-same Polres with the same officers.
+merged, a sentence cut, the tail cut. Near misses are "sibling" stories (30% of stories): the
+same template with the same phrasing, and new names, places, quantities, dates and details;
+half of them even come from the same Polres with the same officers. Besides, every story
+shares its template's boilerplate with thousands of others. Each template mentions what
+makes the story its own (a claim, a name, a date) in more than one paragraph, so that a copy
+that lost its first paragraph can still be told apart, as a reader could.
 
 Run::
 
@@ -40,7 +43,7 @@ from math import comb
 
 import sqlite_utils
 
-from pipelines.dedup import StoryIndex
+from pipelines.dedup import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, StoryIndex
 
 # --- vocabulary ------------------------------------------------------------------------------
 
@@ -87,20 +90,27 @@ MOTORS = ["Honda Beat", "Honda Vario", "Yamaha NMAX", "Honda Scoopy", "Yamaha Mi
           "Honda Supra X", "Yamaha Aerox", "Kawasaki Ninja", "Honda PCX"]
 VEHICLES = ["truk boks", "mobil pikap", "bus pariwisata", "minibus", "truk tangki", "mobil sedan",
             "truk trailer", "mobil Avanza", "mobil Xenia", "truk pengangkut pasir"]
-HOAXES = [
-    "pemerintah membagikan kuota internet gratis 100 GB kepada seluruh pelajar",
-    "vaksin campak mengandung mikrocip pelacak",
-    "akan terjadi pemadaman listrik total selama tiga hari di Pulau Jawa",
-    "Bank Indonesia menarik uang pecahan Rp100.000 emisi lama",
-    "pendaftaran bantuan sosial tunai dapat dilakukan melalui tautan WhatsApp",
-    "air rebusan daun sirsak dapat menyembuhkan kanker dalam seminggu",
-    "gempa berkekuatan magnitudo 9 akan mengguncang wilayah selatan Jawa pekan depan",
-    "polisi melakukan razia kendaraan serentak dengan denda di tempat Rp1 juta",
-    "seluruh sekolah akan diliburkan selama satu bulan karena wabah",
-    "lowongan kerja di BUMN dibuka tanpa tes melalui akun media sosial",
-    "pemerintah menghapus tunggakan iuran BPJS Kesehatan bagi semua peserta",
-    "gas elpiji 3 kilogram tidak lagi dijual di warung mulai bulan depan",
-]
+HOAX_ISSUERS = ["pemerintah pusat", "Kementerian Sosial", "PT PLN", "Bank Indonesia", "Pertamina",
+                "BPJS Kesehatan", "Kementerian Pendidikan", "Dinas Kesehatan", "pemerintah kabupaten",
+                "Korlantas Polri", "Kementerian Agama", "Badan Gizi Nasional"]
+HOAX_ACTIONS = ["membagikan", "menghapus", "mewajibkan pendaftaran ulang", "menghentikan", "menaikkan",
+                "membuka pendaftaran"]
+HOAX_OBJECTS = ["kuota internet gratis 50 GB", "bantuan tunai Rp600.000", "tunggakan listrik",
+                "vaksin penguat keempat", "tarif tol", "subsidi gas elpiji 3 kilogram",
+                "sepeda motor listrik", "beasiswa penuh", "token listrik gratis", "SIM seumur hidup",
+                "paket sembako", "iuran BPJS"]
+HOAX_TARGETS = ["bagi seluruh pelajar", "untuk warga lanjut usia", "bagi pemilik KTP {kab}",
+                "untuk pengemudi ojek daring", "bagi petani penerima pupuk bersubsidi",
+                "untuk guru honorer", "bagi pelaku UMKM", "untuk keluarga penerima manfaat"]
+HOAX_CHANNELS = ["melalui tautan yang disebarkan di grup WhatsApp", "lewat akun Facebook tak resmi",
+                 "dengan mengisi formulir daring", "melalui pesan singkat berisi nomor kontak"]
+
+
+def hoax_claim(rng: random.Random, kab: str) -> dict[str, str]:
+    """A hoax claim (one of tens of thousands) and the agency that denies it."""
+    issuer, action, thing = rng.choice(HOAX_ISSUERS), rng.choice(HOAX_ACTIONS), rng.choice(HOAX_OBJECTS)
+    claim = f"{issuer} {action} {thing} {rng.choice(HOAX_TARGETS).format(kab=kab)} {rng.choice(HOAX_CHANNELS)}"
+    return {"hoaks": claim, "penerbit": issuer, "kebijakan": f"{action} {thing}"}
 EVENTS = ["sosialisasi literasi digital", "bimbingan teknis pengelolaan media sosial",
           "pelatihan keamanan siber", "forum komunikasi publik", "lomba video kreatif",
           "sosialisasi keterbukaan informasi publik", "pelatihan jurnalistik warga",
@@ -150,10 +160,10 @@ def institution_slots(rng: random.Random) -> dict[str, str]:
     }
 
 
-def event_slots(rng: random.Random, when: datetime) -> dict[str, str]:
+def event_slots(rng: random.Random, when: datetime, kab: str) -> dict[str, str]:
     """The slots that differ between two events of the same kind."""
     drug, zat = rng.choice(DRUGS)
-    return {
+    return hoax_claim(rng, kab) | {
         "desa": f"Desa {rng.choice(PLACES)}", "kec": rng.choice(PLACES), "jalan": f"Jalan {rng.choice(PLACES)}",
         "hari": DAYS[when.weekday()], "tanggal": f"({when.day}/{when.month}/{when.year})",
         "jam": f"sekitar pukul {rng.randint(0, 23):02d}.{rng.choice(['00', '15', '30', '45'])} WIB",
@@ -164,7 +174,7 @@ def event_slots(rng: random.Random, when: datetime) -> dict[str, str]:
         "motor": rng.choice(MOTORS), "plat": f"{rng.choice('ABDEGHKLNRST')} {rng.randint(1000, 9999)} {rng.choice(['AB', 'XY', 'KJ', 'TR', 'BF'])}",
         "korban": name(rng), "korban2": name(rng), "umur": str(rng.randint(16, 75)),
         "kendaraan": rng.choice(VEHICLES), "kerugian": f"{rng.randint(2, 90)} juta",
-        "hoaks": rng.choice(HOAXES), "kegiatan": rng.choice(EVENTS), "peserta": rng.choice(AUDIENCES),
+        "kegiatan": rng.choice(EVENTS), "peserta": rng.choice(AUDIENCES),
         "n_peserta": str(rng.randint(40, 400)), "narsum": name(rng), "saksi": name(rng),
         "situs": f"{rng.choice(['slot', 'gacor', 'maxwin', 'toto'])}{rng.randint(10, 999)}",
         "omzet": f"{rng.randint(5, 900)} juta", "rumah": str(rng.randint(1, 12)),
@@ -253,7 +263,7 @@ HOAKS: Template = [
      (0.6, ["Unggahan tersebut telah dibagikan ribuan kali sejak {hari} {tanggal}."])],
     [["Faktanya, informasi tersebut tidak benar dan telah dibantah oleh instansi terkait.",
       "Setelah ditelusuri, klaim tersebut dipastikan keliru dan tidak bersumber dari pihak yang berwenang."],
-     ["Kepala Dinas Komunikasi dan Informatika {kab} {kadis} menegaskan bahwa tidak pernah ada kebijakan seperti yang disebutkan dalam unggahan itu."],
+     ["Kepala Dinas Komunikasi dan Informatika {kab} {kadis} menegaskan bahwa {penerbit} tidak pernah {kebijakan} seperti yang disebutkan dalam unggahan itu."],
      ["Informasi resmi hanya disampaikan melalui situs dan akun media sosial resmi pemerintah."]],
     [["Berdasarkan hasil penelusuran tim AIS Kementerian Komunikasi dan Digital, konten tersebut masuk kategori disinformasi.",
       "Tim pengendalian konten mengategorikan unggahan tersebut sebagai hoaks jenis konten yang menyesatkan."],
@@ -330,15 +340,15 @@ DETAILS: dict[str, list[str]] = {
         "Unggahan tersebut pertama kali muncul di akun Facebook bernama {korban} dan kemudian disebarkan ke berbagai grup.",
         "Dalam unggahan itu disertakan tangkapan layar yang seolah-olah berasal dari surat resmi bertanggal {tanggal}.",
         "Pihak terkait melalui juru bicaranya {narsum} telah memberikan klarifikasi resmi pada {hari} {tanggal}.",
-        "Penelusuran menunjukkan foto yang digunakan merupakan foto lama dari kejadian di daerah lain yang tidak berhubungan.",
-        "Tautan yang dibagikan dalam pesan tersebut mengarah ke situs palsu yang meminta data pribadi seperti nomor KTP dan nomor rekening.",
+        "Penelusuran menunjukkan foto yang digunakan merupakan foto lama dari kejadian di Kecamatan {kec} yang tidak berhubungan dengan kebijakan {penerbit}.",
+        "Tautan yang dibagikan dalam pesan tersebut mengarah ke situs palsu {situs}.xyz yang meminta data pribadi seperti nomor KTP dan nomor rekening.",
         "Hingga {hari} {tanggal}, unggahan tersebut telah disukai lebih dari {n_peserta} kali dan dibagikan ulang ke grup warga {kec}.",
     ],
     "kominfo": [
         "Kegiatan dibuka oleh Camat {kec} {korban} yang mengapresiasi antusiasme {peserta} di wilayahnya.",
         "Peserta yang paling aktif mendapatkan hadiah berupa paket data internet dan suvenir dari Diskominfo {kab}.",
         "Salah seorang peserta, {korban2}, mengaku baru mengetahui cara mengaktifkan verifikasi dua langkah pada akun WhatsApp miliknya.",
-        "Sesi tanya jawab berlangsung hangat dengan banyak pertanyaan seputar penipuan berkedok undian dan pinjaman daring ilegal.",
+        "Sesi tanya jawab yang dipandu {narsum} berlangsung hangat dengan banyak pertanyaan seputar penipuan berkedok undian dan pinjaman daring ilegal.",
         "Kegiatan di {desa} ini merupakan rangkaian ke-{rumah} dari program serupa sepanjang tahun ini.",
         "Diskominfo juga membuka posko pengaduan konten negatif di {lokasi} selama kegiatan berlangsung.",
     ],
@@ -425,7 +435,8 @@ def new_story(rng: random.Random, group: int, start: datetime, span_days: int) -
     """A fresh event from a random template."""
     name_ = rng.choice(list(TEMPLATES))
     when = start + timedelta(minutes=rng.randrange(span_days * 24 * 60))
-    slots = institution_slots(rng) | event_slots(rng, when)
+    office = institution_slots(rng)
+    slots = office | event_slots(rng, when, office["kab"])
     story = Story(group, name_, draw_style(rng, TEMPLATES[name_]), draw_details(rng, name_), slots, when)
     story.paragraphs = render(story)
     return story
@@ -439,7 +450,7 @@ def sibling(rng: random.Random, group: int, other: Story, same_office: bool) -> 
     """
     when = other.when + timedelta(days=rng.randint(1, 60), minutes=rng.randrange(1440))
     office = {k: other.slots[k] for k in INSTITUTION_KEYS} if same_office else institution_slots(rng)
-    slots = office | event_slots(rng, when)
+    slots = office | event_slots(rng, when, office["kab"])
     story = Story(group, other.template, other.style, draw_details(rng, other.template), slots, when)
     story.paragraphs = render(story)
     story.sibling_of, story.same_office = other.group, same_office
@@ -598,6 +609,17 @@ def pairwise_scores(truth: dict[int, int], predicted: dict[int, int]) -> tuple[f
     return (both / pred if pred else 1.0), (both / true if true else 1.0)
 
 
+def near_misses_merged(stories: Sequence[Story], truth: dict[int, int],
+                       predicted: dict[int, int]) -> tuple[int, int]:
+    """(sibling story pairs that share a predicted story, sibling story pairs in the corpus)."""
+    found: dict[int, set[int]] = {}
+    for article, group in truth.items():
+        found.setdefault(group, set()).add(predicted[article])
+    pairs = [(s.group, s.sibling_of) for s in stories
+             if s.sibling_of is not None and s.group in found and s.sibling_of in found]
+    return sum(1 for a, b in pairs if found[a] & found[b]), len(pairs)
+
+
 def index_size(path: str) -> tuple[int, dict[str, int]]:
     """The database file's size, and bytes per story table where SQLite has ``dbstat``."""
     total = os.path.getsize(path)
@@ -614,18 +636,35 @@ def index_size(path: str) -> tuple[int, dict[str, int]]:
 # --- main ------------------------------------------------------------------------------------
 
 
-def build(db: sqlite_utils.Database, articles: Sequence[Article], batch: int = 1000) -> float:
+SQLITE_PRAGMAS = ("synchronous=NORMAL", "cache_size=-65536")
+"""How the bench opens the database, on top of WAL: what a crawler that owns its database
+would set (sqlite.org/wal.html: NORMAL is safe in WAL mode; the commit is durable unless
+the power fails). With sqlite-utils' defaults (rollback journal, FULL, 2 MB cache) each
+add() pays a synced commit of its own and reads cold pages: about twice as slow."""
+
+
+def connect(path: str, recreate: bool = False) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(path, recreate=recreate)
+    db.enable_wal()
+    for pragma in SQLITE_PRAGMAS:
+        db.execute(f"PRAGMA {pragma}")
+    return db
+
+
+def build(db: sqlite_utils.Database, articles: Sequence[Article], options: dict[str, float],
+          batch: int = 1000) -> float:
     """Index the corpus in nightly-sized batches; return the seconds it took."""
-    index = StoryIndex(db)
+    index = StoryIndex(db, **options)
     began = time.perf_counter()
     for i in range(0, len(articles), batch):
         index.add_many((a.article_id, a.text, a.published) for a in articles[i : i + batch])
     return time.perf_counter() - began
 
 
-def timed_adds(db: sqlite_utils.Database, articles: Sequence[Article], one_by_one: bool) -> float:
+def timed_adds(db: sqlite_utils.Database, articles: Sequence[Article], options: dict[str, float],
+               one_by_one: bool) -> float:
     """Seconds to add these articles to the existing index (reopened, as after a restart)."""
-    index = StoryIndex(db)
+    index = StoryIndex(db, **options)
     began = time.perf_counter()
     if one_by_one:
         for a in articles:
@@ -635,49 +674,63 @@ def timed_adds(db: sqlite_utils.Database, articles: Sequence[Article], one_by_on
     return time.perf_counter() - began
 
 
+def report_quality(db: sqlite_utils.Database, articles: Sequence[Article],
+                   stories: Sequence[Story]) -> tuple[float, float]:
+    """Print and return pairwise precision and recall over everything indexed."""
+    truth = {a.article_id: a.group for a in articles}
+    predicted = dict(db.execute("SELECT article_id, story_id FROM story_members").fetchall())
+    precision, recall = pairwise_scores(truth, predicted)
+    print(f"pairwise precision {precision:.4f}  recall {recall:.4f}  "
+          f"({len(set(predicted.values())):,} stories found, {len(set(truth.values())):,} true)")
+    merged, siblings = near_misses_merged(stories, truth, predicted)
+    print(f"template near misses put in one story: {merged:,} of {siblings:,} sibling pairs")
+    return precision, recall
+
+
+def report_size(path: str, articles: int) -> None:
+    """Print the database's size; it holds nothing but the story index."""
+    total, tables = index_size(path)
+    print(f"index size on disk: {total / 1e6:.1f} MB ({total / articles:.0f} bytes per article)")
+    for table, size in sorted(tables.items(), key=lambda kv: -kv[1]):
+        if size >= 50_000:
+            print(f"  {table:28} {size / 1e6:7.1f} MB")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000, help="corpus size (default 100000)")
     parser.add_argument("--adds", type=int, default=1000, help="new articles timed on the built index")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--db", help="keep the index in this file instead of a temporary one")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--num-perm", type=int, default=DEFAULT_NUM_PERM)
+    parser.add_argument("--db", help="keep the index in this file (recreated) instead of a temporary one")
     args = parser.parse_args(argv)
+    options = {"threshold": args.threshold, "num_perm": args.num_perm}
 
     began = time.perf_counter()
     corpus, stories = generate(args.articles, args.seed)
     late = extra_articles(2 * args.adds, args.seed + 100, len(corpus) + 1, stories)
     one_by_one, batched = late[: args.adds], late[args.adds :]
     groups = Counter(a.group for a in corpus)
+    print(f"sqlite: WAL, {', '.join(SQLITE_PRAGMAS)}; index: {options}")
     print(f"generated {len(corpus):,} articles in {len(groups):,} stories "
-          f"({sum(1 for s in groups.values() if s > 1):,} with copies, largest {max(groups.values())}) "
+          f"({sum(1 for s in groups.values() if s > 1):,} with copies, largest {max(groups.values())}, "
+          f"{sum(1 for s in stories if s.sibling_of is not None):,} template near misses) "
           f"in {time.perf_counter() - began:.1f} s")
 
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or os.path.join(tmp, "dedup.db")
-        db = sqlite_utils.Database(path, recreate=True)
-        db.enable_wal()
-        seconds = build(db, corpus)
+        with connect(path, recreate=True) as db:
+            seconds = build(db, corpus, options)
         print(f"build: {seconds:.1f} s ({seconds / len(corpus) * 1000:.2f} ms per article)")
-        db.close()
-
-        db = sqlite_utils.Database(path)
-        single = timed_adds(db, one_by_one, one_by_one=True)
-        many = timed_adds(db, batched, one_by_one=False)
-        print(f"add {len(one_by_one):,} new articles to the index, one add() each: {single:.2f} s")
-        print(f"add {len(batched):,} new articles to the index, one add_many():   {many:.2f} s")
-
-        everything = corpus + late
-        truth = {a.article_id: a.group for a in everything}
-        predicted = dict(db.execute("SELECT article_id, story_id FROM story_members").fetchall())
-        precision, recall = pairwise_scores(truth, predicted)
-        print(f"pairwise precision {precision:.4f}  recall {recall:.4f}  "
-              f"({len(set(predicted.values())):,} stories found, {len(set(truth.values())):,} true)")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.close()
-        total, tables = index_size(path)
-        print(f"index size on disk: {total / 1e6:.1f} MB ({total / len(everything):.0f} bytes per article)")
-        for table, size in sorted(tables.items(), key=lambda kv: -kv[1])[:8]:
-            print(f"  {table:32} {size / 1e6:8.1f} MB")
+        with connect(path) as db:                            # reopened, as after a restart
+            single = timed_adds(db, one_by_one, options, one_by_one=True)
+            many = timed_adds(db, batched, options, one_by_one=False)
+            print(f"add {len(one_by_one):,} new articles to the index, one add() each: {single:.2f} s")
+            print(f"add {len(batched):,} new articles to the index, one add_many():   {many:.2f} s")
+            precision, recall = report_quality(db, corpus + late, stories)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        report_size(path, len(corpus) + len(late))
     ok = precision >= 0.98 and recall >= 0.95 and single < 5 * len(one_by_one) / 1000
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1

@@ -106,6 +106,7 @@ def summary_rows(db: str, run_id: str) -> list[dict[str, Any]]:
 
 def print_summary(db: str, run_id: str) -> list[dict[str, Any]]:
     rows = summary_rows(db, run_id)
+    click.echo("")
     headers = {"source": "source", "status": "status", "requests": "requests", "pages": "pages",
                "new_articles": "new", "known_skipped": "known", "too_old": "too old",
                "not_articles": "not article", "errors": "errors"}
@@ -160,18 +161,23 @@ def read_page(path_or_url: str) -> tuple[bytes, str]:
 @click.argument("path_or_url")
 @click.option("--url", help="The page's original URL (for a saved file).")
 @click.option("--drop", multiple=True, metavar="CSS", help="Extra CSS selector to remove.")
-def extract(path_or_url: str, url: str | None, drop: tuple[str, ...]) -> None:
-    """Extract one page and print the article as JSON.
+@click.option("--region", "region", help="The source's own region (last resort for tagging).")
+def extract(path_or_url: str, url: str | None, drop: tuple[str, ...], region: str | None) -> None:
+    """Extract one page and print the article as JSON, with its score and region.
 
     \b
     Example:
       pantau extract saved-page.html --url https://example.go.id/berita/123
     """
+    from pipelines.assess import assess, readable
     from pipelines.extract import extract_article
 
     html, origin = read_page(path_or_url)
     article = extract_article(html, url or origin, drop=drop)
-    click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+    fields = article.to_dict()
+    if article.is_article:
+        fields.update(readable(assess(article.title, article.text, article.dateline, region)))
+    click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
 
 
 # list / show / runs ----------------------------------------------------------------------------
@@ -184,34 +190,61 @@ def open_store(db: str) -> Store:
 @main.command(name="list")
 @db_option
 @click.option("--source", help="Only this source.")
-@click.option("--status", help="Only this review status (new, relevant, not_relevant, …).")
+@click.option("--status", help="Only this review status (new, relevant, not_relevant, follow_up).")
 @click.option("--since", metavar="DATE|Nd", help="Only articles published since.")
 @click.option("--search", metavar="QUERY", help="Full-text search (SQLite FTS5 syntax).")
+@click.option("--min-score", type=float, help="Only articles scoring at least this (0..1).")
+@click.option("--kamtibmas/--not-kamtibmas", default=None, help="Only (not) Kamtibmas-relevant.")
+@click.option("--province", help='Only this province, e.g. "Jawa Timur".')
+@click.option("--region", help='Only this regency or city, e.g. "Kabupaten Tulungagung".')
+@click.option("--topic", help="Only articles with this topic label.")
+@click.option("--sort", type=click.Choice(["newest", "score"]), default="newest", show_default=True)
+@click.option("--stories", is_flag=True, help="One line per story (the same article on many sites).")
 @click.option("--limit", default=50, show_default=True)
 @json_option
-def list_(db: str, source: str | None, status: str | None, since: str | None,
-          search: str | None, limit: int, as_json: bool) -> None:
-    """List stored articles, newest first.
+def list_(db: str, since: str | None, sort: str, stories: bool, limit: int, as_json: bool,
+          **filters: Any) -> None:
+    """List stored articles, newest first, or by score; or one line per story.
 
     \b
     Example:
-      pantau list --since 2d --search 'bhabinkamtibmas'
+      pantau list --since 2d --kamtibmas --sort score
+      pantau list --stories --province "Jawa Timur"
+      pantau list --search 'bhabinkamtibmas' --json
     """
     try:
-        since_at = parse_since(since, datetime.now(timezone.utc)) if since else None
+        filters["since"] = parse_since(since, datetime.now(timezone.utc)) if since else None
     except WindowError as exc:
         raise click.ClickException(str(exc))
     store = open_store(db)
     try:
-        rows = store.list_articles(source=source, status=status, since=since_at,
-                                   search=search, limit=limit)
+        rows = (store.list_stories(limit=limit, **filters) if stories
+                else store.list_articles(sort=sort, limit=limit, **filters))
     finally:
         store.close()
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif stories:
+        click.echo(tabulate([story_line(r) for r in rows], headers="keys"))
     else:
-        click.echo(tabulate([{**r, "title": (r["title"] or "")[:70]} for r in rows],
-                            headers="keys"))
+        click.echo(tabulate([article_line(r) for r in rows], headers="keys"))
+
+
+def article_line(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "published": (row["published"] or "")[:16].replace("T", " "),
+            "source": row["source"], "score": _score(row["score"]),
+            "region": (row["region"] or "").replace("Kabupaten ", "Kab. "),
+            "status": row["status"], "title": (row["title"] or "")[:64]}
+
+
+def story_line(row: dict[str, Any]) -> dict[str, Any]:
+    return {"story": row["story"], "first": (row["first_published"] or "")[:10],
+            "sources": row["sources"], "score": _score(row["score"]),
+            "title": (row["title"] or "")[:60], "sites": (row["source_list"] or "")[:50]}
+
+
+def _score(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 @main.command()
@@ -228,6 +261,8 @@ def show(article_id: int, db: str, as_json: bool) -> None:
     store = open_store(db)
     try:
         article = store.get_article(article_id)
+        if article is not None:
+            article["copies"] = store.story_copies(article_id)
     finally:
         store.close()
     if article is None:
@@ -238,8 +273,14 @@ def show(article_id: int, db: str, as_json: bool) -> None:
     for key in ("id", "url", "source", "title", "published", "author", "source_attribution",
                 "dateline", "status", "fetched_at", "discovered_via"):
         click.echo(f"{key:>18}: {article.get(key) or '-'}")
+    click.echo(f"{'score':>18}: {_score(article.get('score'))}"
+               f"{' (Kamtibmas)' if article.get('kamtibmas') else ''}")
+    for key in ("topics", "region", "province"):
+        click.echo(f"{key:>18}: {article.get(key) or '-'}")
     for alias in article["aliases"]:
         click.echo(f"{'alias':>18}: {alias}")
+    for copy in article["copies"]:
+        click.echo(f"{'same story':>18}: #{copy['id']} {copy['source']}: {copy['title']}")
     click.echo("\n" + (article["text"] or ""))
 
 
@@ -265,6 +306,85 @@ def runs(db: str, limit: int, as_json: bool) -> None:
     keep = ("run_id", "source", "started", "status", "requests", "pages", "new_articles",
             "error_count")
     click.echo(tabulate([{k: r[k] for k in keep} for r in rows], headers="keys"))
+
+
+# rework ----------------------------------------------------------------------------------------
+@main.command()
+@db_option
+@click.option("--sources", default=DEFAULT_SOURCES, show_default=True, envvar="PANTAU_SOURCES",
+              help="Sources file, for each source's `drop` selectors (skipped if missing).")
+def reextract(db: str, sources: str) -> None:
+    """Extract every stored raw page again with today's rules; update what changed.
+
+    \b
+    Example:
+      pantau reextract --db pantau.db
+    """
+    from pipelines.rework import reextract_all
+    from pipelines.train import load_scorer
+
+    drops: dict[str, tuple[str, ...]] = {}
+    if Path(sources).is_file():
+        try:
+            drops = {s.name: s.drop for s in load_sources(sources)}
+        except SourcesError as exc:
+            raise click.ClickException(str(exc))
+    store = open_store(db)
+    try:
+        counts = reextract_all(store, drops, load_scorer(Path(db)))
+    finally:
+        store.close()
+    click.echo(f"re-extracted {counts['checked']} pages: {counts['changed']} articles changed,"
+               f" {counts['no_longer_article']} no longer read as articles (left as they were)")
+
+
+@main.command()
+@db_option
+def rescore(db: str) -> None:
+    """Recompute relevance, topics and region of every stored article.
+
+    Run it after editing the lexicon or the gazetteer, or after `pantau train`.
+
+    \b
+    Example:
+      pantau rescore --db pantau.db
+    """
+    from pipelines.rework import rescore_all
+    from pipelines.train import load_scorer
+
+    store = open_store(db)
+    try:
+        counts = rescore_all(store, load_scorer(Path(db)))
+    finally:
+        store.close()
+    click.echo(f"rescored {counts['checked']} articles: {counts['changed']} changed,"
+               f" {counts['kamtibmas_flipped']} changed their Kamtibmas verdict")
+
+
+@main.command()
+@db_option
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds.")
+def train(db: str, folds: int) -> None:
+    """Learn from operators' marks (relevant / not relevant) and blend with the lexicon.
+
+    The new model replaces the current scorer only if its cross-validated precision and recall
+    beat the lexicon's (and the current model's); otherwise nothing changes. Then run
+    `pantau rescore` to apply it to stored articles.
+
+    \b
+    Example:
+      pantau train --db pantau.db && pantau rescore --db pantau.db
+    """
+    from pipelines.train import TrainingError, train_database
+
+    open_store(db).close()
+    try:
+        report = train_database(Path(db), folds=folds)
+    except TrainingError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(report.summary())
+    if not report.accepted:
+        sys.exit(1)
 
 
 # demo ------------------------------------------------------------------------------------------

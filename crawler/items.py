@@ -27,3 +27,4 @@ class PageItem:
     listed_published: datetime | None = None   # date given by the feed or sitemap, if any
     aliases: set[str] = field(default_factory=set)    # identities of the other URLs that led here
     article: Any = None              # pipelines.extract.Article, set by ExtractStage
+    scores: dict[str, Any] = field(default_factory=dict)   # set by ScoreStage (pipelines.assess)

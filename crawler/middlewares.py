@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
@@ -55,8 +56,8 @@ class SourceStatsMiddleware(_SpiderAware):
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         counts = self._counts(request)
-        if counts is not None:
-            counts.errors[error_kind(exception)] += 1
+        if counts is not None and not isinstance(exception, IgnoreRequest):
+            counts.errors[error_kind(exception)] += 1  # robots.txt refusals are not errors
 
 
 class ConditionalRequestMiddleware(_SpiderAware):

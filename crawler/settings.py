@@ -80,6 +80,7 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.stages.ExtractStage": 100,
     "pipelines.stages.WindowStage": 200,
+    "pipelines.stages.ScoreStage": 300,
     "pipelines.stages.StoreStage": 900,
 }
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
@@ -30,8 +31,6 @@ from lxml.html import HtmlElement
 TreeRule = Callable[[HtmlElement], HtmlElement]
 TextRule = Callable[[list[str]], list[str]]
 
-_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_LOWER = "abcdefghijklmnopqrstuvwxyz"
 _BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "table", "section", "aside", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 _NEVER_DROP = frozenset({"html", "body", "article", "main"})
 SMALL_BOX_WORDS = 80  # a titled box or form this small is a widget, never the story
@@ -50,7 +49,9 @@ COMMENT_MARKERS = (
     "fb-comments", "jeg_comment", "comments",
 )
 # Whole-token patterns: page builders (Elementor) call every content block "elementor-widget".
-SIDEBAR_MARKERS = (r"sidebar", r"(?<![\w-])widget(?:[_-]\w+)*(?![\w-])", r"(?<![\w-])secondary(?![\w-])",
+# Layout classes ("one-sidebar", "content-with-sidebar-wrp", "has-sidebar") name the page, not a widget.
+SIDEBAR_MARKERS = (r"(?<!\S)(?!\S*(?:with|wrap|wrp|layout|content|has-|no-|one-|two-|and-))\S*sidebar",
+                   r"(?<![\w-])widget(?:[_-]\w+)*(?![\w-])", r"(?<![\w-])secondary(?![\w-])",
                    r"popular", r"terpopuler", r"trending")
 BLOGGER_FOOTER_MARKERS = ("post-footer", "blog-pager", "post-share-buttons", "post-labels")
 CAPTION_MARKERS = ("wp-caption-text", "caption", "photo-credit", "foto-credit", "image-credit")
@@ -60,12 +61,10 @@ _DRUPAL_FIELD = re.compile(r"field-{1,2}name-field-(?!body|isi|konten|content|im
 # a rule must never delete one of these wholesale.
 _HOLDER_CLASSES = ("entry-content", "post-content", "article-content", "td-post-content", "content-inner",
                    "field--name-body", "post-body", "article-body", "detail-content")
+_HOLDER_RE = re.compile("|".join(_HOLDER_CLASSES))
 _CONTENT_HOLDER = XPath(
-    ".//*[self::h1 or @itemprop='articleBody' or contains(@class,'entry-content')"
-    " or contains(@class,'post-content') or contains(@class,'article-content')"
-    " or contains(@class,'td-post-content') or contains(@class,'content-inner')"
-    " or contains(@class,'field--name-body') or contains(@class,'post-body')"
-    " or contains(@class,'article-body') or contains(@class,'detail-content')]"
+    ".//*[self::h1 or @itemprop='articleBody' or "
+    + " or ".join(f"contains(@class,'{marker}')" for marker in _HOLDER_CLASSES) + "]"
 )
 
 
@@ -84,7 +83,7 @@ class _Marked:
                 if self.pattern.search(f"{el.get('class', '')} {el.get('id', '')}".lower())]
 
 
-def _marker_xpath(markers: Sequence[str]) -> _Marked:
+def _marked_by(markers: Sequence[str]) -> _Marked:
     """A finder for elements marked by any of ``markers`` in their class or id."""
     return _Marked(markers)
 
@@ -96,8 +95,8 @@ def _is_content_holder(element: HtmlElement) -> bool:
 
 def _holds(element: HtmlElement) -> bool:
     """Is the element itself a headline or body container?"""
-    return element.tag == "h1" or element.get("itemprop") == "articleBody" or any(
-        marker in (element.get("class") or "") for marker in _HOLDER_CLASSES)
+    return element.tag == "h1" or element.get("itemprop") == "articleBody" or bool(
+        _HOLDER_RE.search(element.get("class") or ""))
 
 
 def _remove(element: HtmlElement) -> None:
@@ -139,12 +138,18 @@ def _drop_marked(tree: HtmlElement, finder: Callable[[HtmlElement], list[HtmlEle
 def drop_by_selectors(tree: HtmlElement, selectors: Sequence[str]) -> HtmlElement:
     """Remove a source's own clutter selectors (site knowledge kept as data in the registry)."""
     for selector in selectors:
-        for element in CSSSelector(selector)(tree):
+        for element in _css(selector)(tree):
             _remove(element)
     return tree
 
 
-_RELATED_BOXES = _marker_xpath(RELATED_BOX_MARKERS)
+@lru_cache(maxsize=512)
+def _css(selector: str) -> CSSSelector:
+    """Compiled CSS selector, cached: a source's selectors repeat on every page of a crawl."""
+    return CSSSelector(selector)
+
+
+_RELATED_BOXES = _marked_by(RELATED_BOX_MARKERS)
 
 
 def drop_related_post_boxes(tree: HtmlElement) -> HtmlElement:
@@ -193,7 +198,7 @@ def _has_few_words(element: HtmlElement, limit: int) -> bool:
     return True
 
 
-_COMMENTS = _marker_xpath(COMMENT_MARKERS)
+_COMMENTS = _marked_by(COMMENT_MARKERS)
 
 
 def drop_comment_forms(tree: HtmlElement) -> HtmlElement:
@@ -211,7 +216,7 @@ def drop_small_forms(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
-_SHARES = _marker_xpath(SHARE_MARKERS)
+_SHARES = _marked_by(SHARE_MARKERS)
 
 
 def drop_share_widgets(tree: HtmlElement) -> HtmlElement:
@@ -247,7 +252,7 @@ def drop_drupal_label_fields(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
-_BLOGGER_FOOTERS = _marker_xpath(BLOGGER_FOOTER_MARKERS)
+_BLOGGER_FOOTERS = _marked_by(BLOGGER_FOOTER_MARKERS)
 
 
 def drop_blogger_post_footer(tree: HtmlElement) -> HtmlElement:
@@ -255,7 +260,7 @@ def drop_blogger_post_footer(tree: HtmlElement) -> HtmlElement:
     return _drop_marked(tree, _BLOGGER_FOOTERS)
 
 
-_CAPTIONS = _marker_xpath(CAPTION_MARKERS)
+_CAPTIONS = _marked_by(CAPTION_MARKERS)
 
 
 def drop_captions(tree: HtmlElement) -> HtmlElement:
@@ -341,12 +346,18 @@ _ANY_MARKER = re.compile("|".join(f"(?:{finder.pattern.pattern})" for finder in 
 def drop_marked_regions(tree: HtmlElement) -> HtmlElement:
     """The class/id rules above (comments, share bars, related boxes, sidebars, Blogger
     footers, captions) in a single walk over the page: same result, one regex per element."""
-    protected = protected_elements(tree)
+    marked, protected = [], set()
     for element in _Marked._WITH_ATTRS(tree):
-        if element in protected or element.tag in _NEVER_DROP:
-            continue
-        attrs = f"{element.get('class', '')} {element.get('id', '')}".lower()
-        if _ANY_MARKER.search(attrs) and _attached(element, tree):
+        if _holds(element):
+            protected.add(element)
+            protected.update(element.iterancestors())
+        elif _ANY_MARKER.search(f"{element.get('class', '')} {element.get('id', '')}".lower()):
+            marked.append(element)
+    for h1 in tree.iter("h1"):
+        protected.add(h1)
+        protected.update(h1.iterancestors())
+    for element in marked:
+        if element not in protected and element.tag not in _NEVER_DROP and _attached(element, tree):
             _remove(element)
     return tree
 
@@ -378,7 +389,7 @@ def clean_tree(tree: HtmlElement, drop: Sequence[str] = ()) -> HtmlElement:
 
 # ---------------------------------------------------------------- text rules
 
-_TERMINAL = re.compile(r"[.!?:;\"”’)\]»…]$")
+_TERMINAL = re.compile(r"[.!?:;\"”’)\]»…。！？」』]$")
 _LABEL_ONLY = re.compile(r"^(sumber|penulis|reporter|pewarta|editor|redaktur|oleh|foto|fotografer)\s*:?$", re.I)
 
 
@@ -547,10 +558,14 @@ _CLOSING_MARK = re.compile(r"\([^()]{1,40}\)\.?$")
 
 
 def _is_headline_like(line: str) -> bool:
-    """A short line with no closing punctuation: another story's title, not a paragraph."""
-    if line.startswith(("- ", "• ", "– ")) or _CLOSING_MARK.search(line):
+    """A short, Title-Case or UPPER-CASE line with no closing punctuation: another story's
+    title. A sentence whose writer forgot the final period ("…bersama,” ungkapnya") is
+    mostly lower case and stays."""
+    if line.startswith(("- ", "• ", "– ")) or _CLOSING_MARK.search(line) or _TERMINAL.search(line):
         return False
-    return len(line.split()) <= 25 and not _TERMINAL.search(line)
+    words = [w for w in line.split() if w[:1].isalpha()]
+    capitalised = sum(w[0].isupper() for w in words)
+    return len(line.split()) <= 25 and capitalised >= 0.5 * len(words)  # also bare "-" / date lines
 
 
 def drop_trailing_headline_list(paragraphs: list[str]) -> list[str]:

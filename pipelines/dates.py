@@ -70,9 +70,8 @@ _CHROME = ("topbar", "top-bar", "top_bar", "header-top", "headertop", "navbar", 
            "widget", "related", "popular", "terpopuler", "comment")
 _DATE_MARKERS = re.compile("date|time|tanggal|tgl|posted|byline|meta|publish|waktu")
 _CHROME_MARKERS = re.compile("|".join(_CHROME))
-_DATEISH = ("date", "time", "tanggal", "tgl", "posted", "byline", "meta", "publish", "waktu", "Date", "Time")
-# contains() without translate(): C-speed prefilter; the regex on lower-cased marks decides.
-_WITH_ATTRS = XPath("//body//*[" + " or ".join(f"contains(@class,'{m}') or contains(@id,'{m}')" for m in _DATEISH) + "]")
+_DIGIT = re.compile(r"\d")
+_WITH_ATTRS = XPath("//body//*[@class or @id]")
 _TIME_ELEMENTS = XPath("//time[@datetime]|//*[@itemprop='datePublished']")
 _JSON_LD = XPath("//script[@type='application/ld+json']/text()")
 _URL_YEAR = re.compile(r"/((?:19|20)\d{2})(?:/|-|$)")
@@ -243,12 +242,25 @@ def _read_visible(tree: HtmlElement, found: PageDates) -> None:
     for element in _WITH_ATTRS(tree):
         if element.tag in ("script", "style") or not _DATE_MARKERS.search(_marks(element)):
             continue
-        text = " ".join(element.text_content().split())
-        if len(text) > 200 or _in_chrome(element):
+        text = _short_text(element, 200)
+        if not text or not (_DIGIT.search(text) or RELATIVE.search(text)) or _in_chrome(element):
             continue
         found.visible.extend(iter_visible_dates(text))
         if RELATIVE.search(text):
             found.relative_texts.append(text)
+
+
+def _short_text(element: HtmlElement, limit: int) -> str | None:
+    """The element's squeezed text, or None once it exceeds ``limit`` characters (a wrapper,
+    not a date line), without building the text of a huge element."""
+    pieces, size = [], 0
+    for piece in element.itertext():
+        size += len(piece)
+        if size > limit * 3:
+            return None
+        pieces.append(piece)
+    text = " ".join(" ".join(pieces).split())
+    return text if len(text) <= limit else None
 
 
 def _page_years(url: str, found: PageDates) -> list[int]:
@@ -272,7 +284,7 @@ def choose_published(found: PageDates, paragraphs: Sequence[str], now: datetime,
     years = list(dict.fromkeys([*found.page_years, *body_years]))
     candidates = chain(  # lazy: weaker evidence is only computed when stronger is missing
         found.published_meta,
-        found.visible,
+        _crawl_day_last(found.visible, now),
         iter_visible_dates(lead),
         (resolve_weekday_date(" ".join(paragraphs), years, now) for _ in (0,)),
         (parse_relative(text, now) for text in found.relative_texts[:3]),
@@ -281,6 +293,13 @@ def choose_published(found: PageDates, paragraphs: Sequence[str], now: datetime,
         if _usable(candidate, now):
             return candidate
     return _htmldate_fallback(html_tree, now) if html_tree is not None else None
+
+
+def _crawl_day_last(visible: Sequence[datetime], now: datetime) -> list[datetime]:
+    """Visible dates with those on ``now``'s day moved last: an unmarked top bar printing
+    today's date ("Minggu, 22 November 2026") must not beat the byline's own date."""
+    today = now.astimezone(WIB).date()
+    return sorted(visible, key=lambda moment: moment.astimezone(WIB).date() == today)
 
 
 def choose_modified(found: PageDates, published: datetime | None, now: datetime) -> datetime | None:
@@ -297,7 +316,8 @@ def _htmldate_fallback(tree: HtmlElement, now: datetime) -> datetime | None:
     from htmldate import find_date
 
     try:
-        found = find_date(tree, original_date=True, max_date=now.strftime("%Y-%m-%d"), outputformat="%Y-%m-%d")
+        found = find_date(tree, original_date=True, extensive_search=False, max_date=now.strftime("%Y-%m-%d"),
+                          outputformat="%Y-%m-%d")
     except ValueError:
         return None
     if not found or found == now.astimezone(WIB).strftime("%Y-%m-%d"):

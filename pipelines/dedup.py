@@ -6,31 +6,41 @@ story with its list of sources, so every article is given a story id here, right
 
 Two tiers decide whether a new article joins an existing story:
 
-1. **Exact duplicates** share :func:`text_fingerprint` (the body with whitespace, case and
-   punctuation normalised) and join that story without any MinHash work.
+1. **Exact duplicates** share :func:`text_fingerprint` (the body's content lines with
+   whitespace, case and punctuation normalised) and join that story at once.
 2. **Near duplicates** are found with MinHash (datasketch, ``affine32`` scheme) over
    :func:`shingles`, banded for LSH. The band buckets live in SQLite (``minhash_bands``, keyed
-   on the bucket), so adding an article costs one indexed lookup of its own buckets plus a
-   comparison with the few candidates found: never a scan of the stored articles, and the
-   index survives restarts. A candidate is confirmed when the Jaccard similarity estimated
-   from the two stored signatures reaches ``threshold``; the new article joins the story of
-   the most similar confirmed candidate.
+   on the bucket), so adding an article costs one indexed lookup of its own buckets (each
+   read through a LIMIT) plus a comparison with at most ``MAX_CANDIDATES`` stored articles:
+   never a scan of the stored articles, and the index survives restarts. A candidate is
+   confirmed by :func:`same_story`: the Jaccard similarity estimated from the two stored
+   signatures reaches ``threshold`` *and* the two bodies share their key facts (names,
+   places, dates, quantities, weighted by rarity), or the bodies are near identical. The
+   facts check is what keeps two drug arrests written from one Polres template apart: their
+   shingles overlap through the boilerplate, their facts do not.
 
-Stories are never merged after the fact: an article's story id, once given, does not change,
-so the storage stage can mirror it onto ``articles.story_id`` once and for all. The earliest
-published member leads the story (``stories.lead_article_id``); a copy published earlier than
-the current lead takes the lead over when it arrives.
+The new article joins the story of the most similar confirmed candidate. Stories are never
+merged after the fact: an article's story id, once given, does not change, so the storage
+stage can mirror it onto ``articles.story_id`` once and for all. The earliest published
+member leads the story (``stories.lead_article_id``); a copy published earlier than the
+current lead takes the lead over when it arrives.
 
 Tables (created on first use by the ``pantau.dedup`` sqlite-utils ``Migrations`` set; they
 never touch the ``articles`` table)::
 
     stories(id, lead_article_id, size, first_published)
-    story_members(article_id PK, story_id, fingerprint, published, signature)
+    story_members(article_id PK, story_id, fingerprint, published, signature, facts)
     minhash_bands(bucket, article_id)          WITHOUT ROWID, PK (bucket, article_id)
+    story_facts(fact PK, articles)             how many articles hold each key fact
     story_index_settings(key PK, value)        what the signatures and buckets were built with
 
 ``published`` and ``first_published`` are UTC ISO 8601 strings (naive input is read as WIB),
-so they order correctly as text across sources in different time zones.
+so they order correctly as text across sources in different time zones. ``signature`` is
+``num_perm`` little-endian uint32; ``facts`` the sorted CRC-32s of the key facts.
+
+Open one :class:`StoryIndex` per crawl (in ``open_spider``), not one per item: opening
+counts the stored articles once. Article ids are assumed to grow with crawl order (the
+``articles`` rowid does), since hot buckets are read newest first.
 
 Errors::
 
@@ -38,7 +48,7 @@ Errors::
      └── IndexSettingsMismatch   the database was indexed with other MinHash/LSH settings
 
 Settings read: none. Defaults are the module constants below (``DEFAULT_THRESHOLD``,
-``DEFAULT_NUM_PERM``, ``SHINGLE_WORDS``); ``bench/dedup.py`` measures them.
+``DEFAULT_NUM_PERM``, ``FACTS_OVERLAP_MIN`` ...); ``bench/dedup.py`` measures them.
 """
 
 from __future__ import annotations
@@ -59,9 +69,11 @@ from sqlite_utils.migrations import Migrations
 DEFAULT_THRESHOLD = 0.5
 """Estimated Jaccard of the shingle sets from which two bodies may tell the same story.
 
-Above it their key facts must agree too (:func:`same_story`). Syndicated copies measure
-0.55-1.0 even with a new lead paragraph, captions and clutter; different stories written
-from one press-release template mostly 0.2-0.55, and up to 0.75 (``bench/dedup.py``).
+Above it their key facts must agree too (:func:`same_story`). On the bench corpus
+(``bench/dedup.py``), two copies of one release measure a median of 0.86 (1st percentile
+0.55) despite new lead paragraphs, captions and clutter; two different events written from
+one template by one Polres a median of 0.39, but 7% of them reach 0.5 (max 0.68), which is
+why shingles alone cannot be the rule.
 """
 STRONG_JACCARD = 0.9
 """Estimated Jaccard at or above which two bodies are the same story whatever their facts,
@@ -85,12 +97,14 @@ MIN_LINE_WORDS = 4
 MIN_SHINGLES = 8
 """Bodies with fewer shingles are matched by exact fingerprint only: a MinHash of a
 two-line brief is too noisy to trust."""
-MAX_CANDIDATES = 64
+MAX_CANDIDATES = 32
 """How many candidates, most shared buckets first, are confirmed for one article.
 
 Thousands of stored articles share some boilerplate bucket with a new drug-arrest release
 (the same Pasal 114 sentence runs all over Indonesia); true copies share many buckets, so
 ranking by shared buckets and keeping the first few bounds the cost of an add."""
+BUCKET_READ_LIMIT = 100
+"""Entries read from one bucket, newest first (see :func:`candidates_sql`)."""
 SEED = 1
 SCHEME = "affine32"
 HASH_DTYPE = np.dtype("<u4")
@@ -281,7 +295,7 @@ def facts_overlap(a: np.ndarray, b: np.ndarray, weight: dict[int, float]) -> flo
 
 
 def _mass(facts: np.ndarray, weight: dict[int, float]) -> float:
-    return sum(weight[int(f)] for f in facts)
+    return float(sum(map(weight.__getitem__, facts.tolist())))
 
 
 def same_story(jaccard: float, overlap: float | None, threshold: float) -> bool:
@@ -383,6 +397,27 @@ class Candidate:
     story_id: int
     signature: bytes
     facts: bytes
+
+
+def candidates_sql(buckets: int) -> str:
+    """The candidate lookup: the newest ``BUCKET_READ_LIMIT`` entries of each bucket, ranked
+    by how many buckets they share, joined to their stored signatures and facts.
+
+    Reading each bucket through its own LIMIT bounds an add's work even when a bucket holds
+    thousands of articles (template boilerplate); newest first, because copies of a story
+    arrive within days, and a true copy shares several buckets anyway.
+    """
+    per_bucket = (
+        "SELECT * FROM (SELECT article_id FROM minhash_bands WHERE bucket = ? "
+        f"ORDER BY article_id DESC LIMIT {BUCKET_READ_LIMIT})"
+    )
+    union = " UNION ALL ".join([per_bucket] * buckets)
+    return (
+        "SELECT m.article_id, m.story_id, m.signature, m.facts FROM ("
+        f"SELECT article_id, COUNT(*) AS hits FROM ({union}) "
+        f"GROUP BY article_id ORDER BY hits DESC LIMIT {MAX_CANDIDATES}"
+        ") AS c JOIN story_members AS m ON m.article_id = c.article_id"
+    )
 
 
 # --- schema ----------------------------------------------------------------------------------
@@ -543,14 +578,7 @@ class StoryIndex:
 
     def _candidates(self, buckets: list[int]) -> list[Candidate]:
         """Stored articles sharing buckets with these, most shared buckets first."""
-        marks = ",".join("?" * len(buckets))
-        cursor = self.db.execute(
-            "SELECT m.article_id, m.story_id, m.signature, m.facts FROM ("
-            f"SELECT article_id, COUNT(*) AS hits FROM minhash_bands WHERE bucket IN ({marks}) "
-            f"GROUP BY article_id ORDER BY hits DESC LIMIT {MAX_CANDIDATES}"
-            ") AS c JOIN story_members AS m ON m.article_id = c.article_id",
-            buckets,
-        )
+        cursor = self.db.execute(candidates_sql(len(buckets)), buckets)
         return [Candidate(*row) for row in cursor]
 
     def _fact_weights(self, fact_sets: list[np.ndarray]) -> dict[int, float]:

@@ -27,17 +27,20 @@ from trafilatura.utils import load_html
 from pipelines.cleaning import clean_paragraphs, clean_tree, join_label_value_lines, join_wrapped_lines, split_paragraphs
 from pipelines.dates import WIB, PageDates, choose_modified, choose_published, iter_json_ld, read_page_dates
 from pipelines.metadata import (
-    byline_author, canonical_url, choose_author, detect_language, extract_dateline, extract_title, metadata_author,
+    GENERIC_AUTHORS, byline_author, canonical_url, choose_author, detect_language, extract_dateline, extract_title, metadata_author,
     read_credit_lines, read_labelled_fields,
 )
 
 MIN_RUNNING_WORDS = 30  # below this much prose (lines of 15+ words) the page has no real body
 LISTING_MIN_LINKS = 30
-_LISTING_PATH = re.compile(
-    r"^/?$|/(tag|tags|category|categories|kategori|label|search|cari|indeks|index|author|penulis|topik|topic"
-    r"|page|arsip|archive)(/|$|\.)|[?&](s|q|paged)=|[?&]page=\d",
+# Taxonomy and search pages are listings whatever their slug looks like ...
+_TAXONOMY_PATH = re.compile(
+    r"/(tag|tags|category|categories|kategori|label|search|cari|author|penulis|topik|topic)(/|$|\.)|[?&](s|q)=",
     re.I,
 )
+# ... archive and pagination paths only when nothing in the URL names a single story
+# ("/2019/11/18/politics/x/index.html" is an article).
+_ARCHIVE_PATH = re.compile(r"/(indeks|index|page|arsip|archive)(/|$|\.)|[?&](paged|page)=\d", re.I)
 # A story URL carries an id, a date or a hyphenated slug; section pages rarely do.
 _ARTICLE_PATH = re.compile(r"\d{4,}|[a-z0-9]+(-[a-z0-9]+){2,}|[?&](\w*id|p)=\d+", re.I)
 _ITEM_QUERY = re.compile(r"[?&](\w*id\w*|p)=\d+", re.I)  # "?idx=8723&page=1" is one story
@@ -98,10 +101,18 @@ def _read_raw(tree: HtmlElement, url: str) -> _RawEvidence:
         dates=read_page_dates(tree, url),
         fields=read_labelled_fields(tree),
         link_count=len(tree.xpath("//a[@href]")),
-        authors=(metadata_author(tree), byline_author(tree)),
+        authors=_page_authors(tree),
         headline_links=len(tree.xpath("//*[self::h2 or self::h3 or self::h4][.//a]")),
         typed_article=_declares_article(tree),
     )
+
+
+def _page_authors(tree: HtmlElement) -> tuple[str | None, ...]:
+    """Metadata author, plus the byline only when metadata has no real name (saves a scan)."""
+    declared = metadata_author(tree)
+    if declared and declared.lower() not in GENERIC_AUTHORS:
+        return (declared,)
+    return declared, byline_author(tree)
 
 
 def _declares_article(tree: HtmlElement) -> bool:
@@ -128,7 +139,8 @@ def _listing_reason(raw: _RawEvidence, paragraphs: Sequence[str], url: str, runn
         return None
     item_query = bool(_ITEM_QUERY.search(f"?{parts.query}"))
     home = parts.path in ("", "/") and not item_query
-    if home or (_LISTING_PATH.search(path) and not item_query):
+    archive = _ARCHIVE_PATH.search(path) and not _ARTICLE_PATH.search(path)
+    if home or (not item_query and (_TAXONOMY_PATH.search(path) or archive)):
         return f"listing page: URL {path or '/'}, {raw.link_count} links, {running} words of prose"
     if _ARTICLE_PATH.search(path):
         return None
@@ -149,8 +161,8 @@ def _main_text_lines(tree: HtmlElement, url: str) -> list[str]:
 
 def _not_article_reason(paragraphs: Sequence[str], raw: _RawEvidence, url: str) -> str | None:
     """Why the page is not an article (None when it is one)."""
-    words = sum(len(p.split()) for p in paragraphs)
-    running = sum(len(p.split()) for p in paragraphs if len(p.split()) >= 15)
+    words = sum(map(_word_count, paragraphs))
+    running = sum(n for n in map(_word_count, paragraphs) if n >= 15)
     head = f"{raw.title or ''} {' '.join(paragraphs[:1])}"[:300]
     if words == 0:
         return "no body"
@@ -163,6 +175,11 @@ def _not_article_reason(paragraphs: Sequence[str], raw: _RawEvidence, url: str) 
             return f"listing page: {raw.link_count} links, {running} words of prose"
         return f"no body: {running} words of prose"
     return None
+
+
+def _word_count(paragraph: str) -> int:
+    """Words in a paragraph; scripts written without spaces count one word per 8 characters."""
+    return max(len(paragraph.split()), len(paragraph) // 8)
 
 
 def _aware(moment: datetime | None) -> datetime:

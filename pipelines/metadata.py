@@ -25,8 +25,6 @@ EDITOR_LABELS = ("editor", "redaktur", "editor/uploader")
 GENERIC_AUTHORS = frozenset({"admin", "administrator", "redaksi", "tim redaksi", "webmaster", "editor",
                              "author", "user", "superadmin", "operator", "admin web", "adminweb", "developer"})
 _LABELS = ("penulis", "reporter", "pewarta", "editor", "redaktur", "sumber", "oleh", "kontributor")
-_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_LOWER = "abcdefghijklmnopqrstuvwxyz"
 _LABEL_START = re.compile(r"(" + "|".join(_LABELS) + r")\b", re.I)
 _LABEL_TEXT = XPath("//body//text()[string-length(.) > 4]")
 _BYLINE = XPath(

@@ -1,4 +1,4 @@
-"""The Scrapy item pipeline: extract → window → store, one small stage each.
+"""The Scrapy item pipeline: extract → window → score → store (→ story), one small stage each.
 
 Each stage calls pure functions elsewhere (``pipelines.extract``, ``crawler.urls``) and owns no
 state of its own: the run's counters and the database belong to the spider
@@ -9,6 +9,7 @@ log and the spider's listing logic can tell the cases apart.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -16,17 +17,11 @@ from scrapy.exceptions import DropItem
 
 from crawler.items import PageItem
 from crawler.urls import canonical_url, request_url, same_site
+from pipelines.assess import LexiconScorer, assess
 from pipelines.extract import extract_article
+from pipelines.pagecheck import looks_blocked, looks_garbled
+from pipelines.train import ModelFileError, load_scorer
 from pipelines.storage import NewArticle
-
-
-def looks_garbled(text: str) -> bool:
-    """A 'page' that decodes to replacement and control characters is garbage, not an article."""
-    sample = text[:20000]
-    if not sample:
-        return True
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\r\n\t"))
-    return bad / len(sample) > 0.02
 
 
 class _Stage:
@@ -54,6 +49,9 @@ class ExtractStage(_Stage):
             if looks_garbled(item.text):
                 counts.errors["garbage"] += 1
                 raise DropItem(f"garbage: {item.response_url} does not decode to text")
+            if looks_blocked(item.text):
+                counts.errors["blocked"] += 1
+                raise DropItem(f"blocked: {item.response_url} is a bot wall or captcha page")
             counts.not_articles += 1
             raise DropItem(f"not an article: {item.response_url}: {article.reason}")
         if article.canonical_url and same_site(article.canonical_url, source.url):
@@ -80,6 +78,27 @@ class WindowStage(_Stage):
         return item
 
 
+class ScoreStage(_Stage):
+    """Relevance, topics and region, with their evidence (``pipelines.assess``)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.scorer: Any = None
+
+    def open_spider(self) -> None:
+        try:
+            self.scorer = load_scorer(Path(self.spider.store.path))
+        except ModelFileError as exc:  # the crawl must go on; `pantau train` will say more
+            self.spider.logger.error("trained model unusable, scoring with the lexicon: %s", exc)
+            self.scorer = LexiconScorer()
+
+    def process_item(self, item: PageItem) -> PageItem:
+        art = item.article
+        region = self.spider.by_name[item.source].region
+        item.scores = assess(art.title, art.text, art.dateline, region, self.scorer)
+        return item
+
+
 class StoreStage(_Stage):
     """One transaction per article: the article, its aliases and its compressed raw page."""
 
@@ -92,12 +111,13 @@ class StoreStage(_Stage):
             language=art.language, discovered_via=item.discovered_via,
             aliases=tuple(sorted(item.aliases)), html=item.html, encoding=item.encoding,
             http_status=item.http_status, content_type=item.content_type,
-            fetched_at=item.fetched_at,
+            fetched_at=item.fetched_at, extra=item.scores,
         ))
         counts = self.spider.counts(item.source)
         if new_id is None:
             counts.known_skipped += 1
             raise DropItem(f"already stored: {item.url}")
         counts.new_articles += 1
+        self.spider.store.assign_story(new_id, art.text, art.published)
         self.spider.logger.info("new article [%s] %s", item.source, art.title)
         return item

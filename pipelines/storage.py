@@ -18,6 +18,12 @@ Tables (``datasette pantau.db`` shows them):
 - ``raw_pages``: the fetched HTML, zlib-compressed, so ``pantau reextract`` needs no new crawl.
 - ``crawl_runs``: one row per run and source: start, end, requests, new articles, errors by kind.
 - ``http_validators``: ETag / Last-Modified of feeds, sitemaps and listings for conditional GETs.
+- ``reviews``: every operator mark (status, note, who, when); ``articles.status`` holds the last.
+
+Article columns filled after extraction: ``score`` (0..1), ``kamtibmas`` (0/1), ``topics`` (JSON
+list), ``relevance_evidence`` (JSON), ``region`` (kabupaten/kota), ``province``,
+``region_evidence`` (JSON), ``story_id`` (near-duplicate story, see ``pipelines/dedup.py``),
+``content_hash`` (exact-duplicate key of the clean body).
 """
 
 from __future__ import annotations
@@ -26,13 +32,15 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
+
+from pipelines.dedup import StoryIndex
 
 migrations = Migrations("pantau")
 
@@ -92,6 +100,25 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         {"url": str, "etag": str, "last_modified": str, "checked_at": str}, pk="url")
 
 
+@migrations()
+def m002_scores_regions_stories_reviews(db: sqlite_utils.Database) -> None:
+    """Issues 4-6: relevance and region with their evidence, the story of each article, reviews."""
+    articles = db["articles"]
+    for column, kind in (("score", float), ("kamtibmas", int), ("topics", str),
+                         ("relevance_evidence", str), ("region", str), ("province", str),
+                         ("region_evidence", str), ("story_id", int), ("content_hash", str),
+                         ("reviewed_at", str), ("reviewed_by", str), ("review_note", str)):
+        articles.add_column(column, kind)
+    articles.create_index(["score"])
+    articles.create_index(["province", "region"])
+    articles.create_index(["story_id"])
+    articles.create_index(["content_hash"])
+    db["reviews"].create(
+        {"id": int, "article_id": int, "status": str, "note": str, "reviewer": str, "at": str},
+        pk="id", foreign_keys=[("article_id", "articles", "id")])
+    db["reviews"].create_index(["article_id", "at"])
+
+
 def utc_now() -> datetime:
     """The one clock of the storage layer (UTC, second precision)."""
     return datetime.now(timezone.utc).replace(microsecond=0)
@@ -129,6 +156,7 @@ class NewArticle:
     http_status: int
     content_type: str | None
     fetched_at: datetime
+    extra: dict[str, Any] = field(default_factory=dict)   # score, region, … (pipelines.assess)
 
 
 class Store:
@@ -142,6 +170,7 @@ class Store:
         if self.path != ":memory:":
             self.db.enable_wal()
         migrations.apply(self.db)
+        self._stories: StoryIndex | None = None
 
     def close(self) -> None:
         self.db.close()
@@ -210,7 +239,7 @@ class Store:
             "source_attribution": art.source_attribution, "dateline": art.dateline,
             "language": art.language, "word_count": len(art.text.split()),
             "discovered_via": art.discovered_via, "fetched_at": iso(art.fetched_at),
-            "status": "new",
+            "status": "new", **art.extra,
         }
         with self.db.atomic():
             article_id = self.db["articles"].insert(row).last_pk
@@ -222,6 +251,19 @@ class Store:
                 "encoding": art.encoding, "html_zlib": zlib.compress(art.html, 6),
             })
         return int(article_id)
+
+    def assign_story(self, article_id: int, text: str, published: datetime | None) -> int:
+        """Put a stored article into its story (near-duplicate cluster) and mirror the id."""
+        story_id = self.stories.add(article_id, text, to_utc_iso(published))
+        with self.db.atomic():
+            self.db["articles"].update(article_id, {"story_id": story_id})
+        return story_id
+
+    @property
+    def stories(self) -> StoryIndex:
+        if self._stories is None:
+            self._stories = StoryIndex(self.db)
+        return self._stories
 
     def update_article(self, article_id: int, fields: dict[str, Any]) -> None:
         with self.db.atomic():
@@ -248,22 +290,42 @@ class Store:
 
     def list_articles(self, *, source: str | None = None, status: str | None = None,
                       since: datetime | None = None, search: str | None = None,
+                      min_score: float | None = None, kamtibmas: bool | None = None,
+                      province: str | None = None, region: str | None = None,
+                      topic: str | None = None, sort: str = "newest",
                       limit: int = 50) -> list[dict[str, Any]]:
-        """Newest first (by publication instant, then fetch time), with optional filters."""
-        clauses, args = [], []
-        if source:
-            clauses.append("articles.source = ?"); args.append(source)
-        if status:
-            clauses.append("articles.status = ?"); args.append(status)
-        if since:
-            clauses.append("articles.published_utc >= ?"); args.append(to_utc_iso(since))
-        if search:
-            clauses.append("articles.id in (select rowid from articles_fts where articles_fts match ?)")
-            args.append(search)
-        where = ("where " + " and ".join(clauses)) if clauses else ""
-        sql = (f"select id, source, published, title, url, status, word_count from articles {where} "
-               "order by coalesce(published_utc, fetched_at) desc, id desc limit ?")
+        """Articles, newest first (by publication instant) or by score, with optional filters."""
+        where, args = article_filters(source=source, status=status, since=since, search=search,
+                                      min_score=min_score, kamtibmas=kamtibmas,
+                                      province=province, region=region, topic=topic)
+        order = SORTS[sort]
+        sql = (f"select id, source, published, title, url, status, word_count, score, kamtibmas,"
+               f" topics, region, province, story_id from articles {where} order by {order}"
+               f" limit ?")
         return list(self.db.query(sql, [*args, limit]))
+
+    def list_stories(self, *, limit: int = 50, **filters: Any) -> list[dict[str, Any]]:
+        """One row per story among the filtered articles: its lead, its sources, its best score."""
+        where, args = article_filters(**filters)
+        sql = f"""
+            with picked as (
+                select coalesce(story_id, -id) as story, id, source, title, score, published_utc
+                from articles {where})
+            select story, count(*) as articles, count(distinct source) as sources,
+                   group_concat(distinct source) as source_list, max(score) as score,
+                   min(published_utc) as first_published,
+                   (select p2.title from picked p2 where p2.story = picked.story
+                    order by p2.published_utc limit 1) as title
+            from picked group by story
+            order by score desc, first_published desc limit ?"""
+        return list(self.db.query(sql, [*args, limit]))
+
+    def story_copies(self, article_id: int) -> list[dict[str, Any]]:
+        """The other articles of this article's story (the same press release elsewhere)."""
+        return list(self.db.query(
+            "select id, source, published, title, url from articles where story_id = "
+            "(select story_id from articles where id = ?) and id != ? order by published_utc",
+            [article_id, article_id]))
 
     # conditional requests --------------------------------------------------------------------
     def validators(self, url: str) -> tuple[str | None, str | None]:
@@ -319,6 +381,41 @@ class Store:
     def runs(self, limit: int = 50) -> list[dict[str, Any]]:
         return list(self.db.query(
             "select * from crawl_runs order by id desc limit ?", [limit]))
+
+
+SORTS = {
+    "newest": "coalesce(published_utc, fetched_at) desc, id desc",
+    "score": "coalesce(score, 0) desc, coalesce(published_utc, fetched_at) desc, id desc",
+}
+
+
+def article_filters(*, source: str | None = None, status: str | None = None,
+                    since: datetime | None = None, search: str | None = None,
+                    min_score: float | None = None, kamtibmas: bool | None = None,
+                    province: str | None = None, region: str | None = None,
+                    topic: str | None = None) -> tuple[str, list[Any]]:
+    """A parameterised WHERE clause over ``articles`` for the list and export views."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    simple = (("source = ?", source), ("status = ?", status), ("score >= ?", min_score),
+              ("province = ?", province), ("region = ?", region))
+    for clause, value in simple:
+        if value is not None:
+            clauses.append(clause)
+            args.append(value)
+    if since is not None:
+        clauses.append("published_utc >= ?")
+        args.append(to_utc_iso(since))
+    if kamtibmas is not None:
+        clauses.append("kamtibmas = ?")
+        args.append(int(kamtibmas))
+    if topic:
+        clauses.append("exists (select 1 from json_each(articles.topics) where value = ?)")
+        args.append(topic)
+    if search:
+        clauses.append("articles.id in (select rowid from articles_fts where articles_fts match ?)")
+        args.append(search)
+    return ("where " + " and ".join(clauses)) if clauses else "", args
 
 
 def open_readonly(path: str | Path) -> sqlite3.Connection:

@@ -272,3 +272,14 @@ def test_whole_page_form_and_layout_wrapper_survive() -> None:
                                f'{STORY}</div><div class="elementor-widget-container">{STORY}</div></form></body></html>')
     out = text_of(cleaning.clean_tree(tree))
     assert out.count("Kapolres Tulungagung") == 2
+
+
+@pytest.mark.parametrize("classes", ["page one-sidebar", "content-with-sidebar-wrp", "has-sidebar"])
+def test_layout_classes_naming_a_sidebar_are_not_sidebars(classes: str) -> None:
+    tree = document_fromstring(f'<html><body><div class="{classes}">{STORY}</div></body></html>')
+    assert "Kapolres" in text_of(cleaning.drop_sidebars_and_widgets(tree))
+
+
+def test_drop_trailing_headline_list_keeps_last_sentence_without_period() -> None:
+    lines = ["Kapolres memimpin apel pagi ini.", "“Kita berkomitmen satu suara, satu tugas dan itu sudah kita buktikan,” ungkapnya"]
+    assert cleaning.drop_trailing_headline_list(lines) == lines

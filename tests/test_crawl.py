@@ -200,3 +200,20 @@ def test_unchanged_feeds_and_sitemaps_answer_304(demo_sites: Any, first: dict[st
             if "if-none-match" in {k.lower() for k in r.headers}]
     assert sent, "no conditional request was sent"
     assert [r for r in sent if r.status == 304]
+
+
+def test_first_crawl_looks_back_30_days_by_default(demo_sites: Any, tmp_path: Path) -> None:
+    names = ["detikkasus", "tribratanews-tulungagung", "lumajang"]
+    sources = write_sources(demo_sites, tmp_path / "s.yaml", names)
+    result = crawl(sources, tmp_path / "window.db")
+    cutoff = datetime.now(timezone.utc) - timedelta(days=30)
+    stored = stored_by_site(result)
+    for name in names:
+        site = demo_sites.sites[name]
+        assert reachable(site, cutoff + timedelta(hours=1)) <= stored.get(name, set()), name
+        old = {path_key(a.path) for a in site.articles if a.published < cutoff - timedelta(hours=1)}
+        assert not old & stored.get(name, set()), f"{name}: stored articles older than the window"
+    runs = result.runs()
+    assert sum(r["too_old"] for r in runs.values()) > 0
+    published = [r["published_utc"] for r in result.rows("select published_utc from articles")]
+    assert min(published) >= (cutoff - timedelta(hours=1)).isoformat()

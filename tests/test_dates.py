@@ -111,3 +111,14 @@ def test_url_year_resolves_weekday_date() -> None:
     html = "<html><body><p>x</p></body></html>"
     got = choose(html, ["Rapat digelar Rabu (10/05) di Pangkalpinang."], url="https://babelprov.go.id/2017/rakor-x")
     assert got == datetime(2017, 5, 10, tzinfo=WIB)
+
+
+def test_crawl_day_in_unmarked_bar_loses_to_byline_date() -> None:
+    html = ('<html><body><div id="atas"><span class="tanggal">Minggu, 22 November 2026</span></div>'
+            '<div class="isi"><span class="post-date">Senin, 3 Juni 2024 | 10:15 WITA</span></div></body></html>')
+    assert choose(html) == datetime(2024, 6, 3, 10, 15, tzinfo=timezone(timedelta(hours=8)))
+
+
+def test_article_published_today_keeps_todays_date() -> None:
+    html = '<html><body><div class="info"><span class="tgl">22 November 2026 08:00 WIB</span></div></body></html>'
+    assert choose(html) == datetime(2026, 11, 22, 8, 0, tzinfo=WIB)

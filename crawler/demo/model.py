@@ -43,6 +43,7 @@ class FixtureArticle:
     views: int = 0
     kamtibmas: bool | None = None
     is_seed: bool = False
+    story: str | None = None   # syndicated copies of one release share this key (see syndication)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -116,6 +117,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     fixture: FixtureServer
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that gave up (a crawler's timeout on the slow page) is normal here, not a
+        traceback on the terminal; anything else is still reported."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class FixtureServer:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from crawler.demo import templates
+from crawler.demo import syndication, templates
 from crawler.demo.model import WIB, FixtureArticle, Reply, Request, Site, SiteTemplate, not_found
 from crawler.demo.text import Draft, Region, generate_many, slugify
 
@@ -137,6 +137,7 @@ def build_site(spec: SiteSpec, now: datetime, slow_seconds: float) -> Site:
         articles.append(seed_article(spec, data))
     if isinstance(spec.template, templates.BrokenPortal):
         articles = special_articles(spec.template, articles, now)
+    articles += syndicated_articles(spec, now, spec.first_number + spec.generated + 50)
     link_related(articles, rng, list(data.get("related", [])) if data else [])
     finish(spec.template, articles)
     return Site(name=spec.name, kind=spec.kind, region=spec.region, articles=articles, template=spec.template,
@@ -156,6 +157,21 @@ def special_articles(template: templates.BrokenPortal, articles: list[FixtureArt
         paragraphs=list(templates.CP1252_PARAGRAPHS), slug=template.SPECIAL["cp1252"], number=899,
         category="Wisata", dateline="Kediri", views=310, kamtibmas=False)
     return articles + [cp1252]
+
+
+def syndicated_articles(spec: SiteSpec, now: datetime, first_number: int) -> list[FixtureArticle]:
+    """This site's copies of the demo press release (see :mod:`crawler.demo.syndication`)."""
+    out = []
+    for i, copy in enumerate(syndication.copies_for(spec.name)):
+        published = syndication.release_date(now) + copy.delay
+        number = first_number + i
+        out.append(FixtureArticle(
+            path=spec.template.article_path(copy.slug, number, published), title=copy.title,
+            published=published, author="Humas Polres", paragraphs=syndication.paragraphs_of(copy),
+            clutter=[copy.caption] if copy.caption else [], slug=copy.slug, number=number,
+            category="Hukum", tags=["narkoba"], dateline=spec.place.kota, kamtibmas=True,
+            story=copy.story))
+    return out
 
 
 def aware(now: datetime) -> datetime:

@@ -60,6 +60,8 @@ class ListingChain:
     source: str
     next_urls: list[str]
     depth: int
+    chain_id: str = ""     # the listing's first page: pages of one listing share it
+    template: str | None = None   # a sources-file listing template, paged by number
     pending: set[str] = field(default_factory=set)
     fresh: bool = False
 
@@ -84,6 +86,7 @@ class NewsSpider(scrapy.Spider):
         self.planned: Counter[str] = Counter()
         self.discovery_seen: set[str] = set()
         self.documents_seen: set[str] = set()
+        self.listed: dict[str, set[str]] = {}
 
     # set-up -----------------------------------------------------------------------------------
     @classmethod
@@ -160,8 +163,8 @@ class NewsSpider(scrapy.Spider):
         """Every discovery path of one source, once its robots.txt is known."""
         yield self._listing_request(src, src.url, depth=1, via="home")
         for template in src.listings:
-            yield self._listing_request(src, template.format(page=1), depth=1, via="listing",
-                                        template=template)
+            yield self._listing_request(src, src.listing_url(template, 1), depth=1,
+                                        via="listing", template=template)
         for feed in src.feeds:
             yield from self._discovery_request(src, feed, self.parse_feed, via="feed")
         configured = [*robots_sitemaps, *src.sitemaps]
@@ -186,12 +189,12 @@ class NewsSpider(scrapy.Spider):
                             "handle_httpstatus_list": [304, 404, 410] if probe else [304]})
 
     def _listing_request(self, src: Source, url: str, *, depth: int, via: str,
-                         template: str | None = None) -> Request:
+                         template: str | None = None, chain: str | None = None) -> Request:
         self.discovery_seen.add(url)
         self.planned[src.name] += 1
         return Request(url, callback=self.parse_listing, errback=self.discovery_failed,
                        dont_filter=depth == 1, priority=5 - min(depth, 5),
-                       meta={"source": src.name, "via": via, "depth": depth,
+                       meta={"source": src.name, "via": via, "depth": depth, "chain": chain,
                              "template": template, "conditional": False,
                              "handle_httpstatus_list": [304]})
 
@@ -209,11 +212,12 @@ class NewsSpider(scrapy.Spider):
                 yield from self._discovery_request(src, feed, self.parse_feed, via="feed")
         links = discovery.article_links(response.text, response.url, src.url, src.allows)
         self._count_document_links(src, response)
-        chain = ListingChain(src.name, self._next_listing_urls(response, src), depth)
+        chain = ListingChain(src.name, self._next_listing_urls(response, src), depth,
+                             chain_id=response.meta.get("chain") or response.url,
+                             template=response.meta.get("template"))
         if depth == 1 and response.meta["via"] == "home" and not chain.next_urls:
             yield from self._section_listings(src, response)
-        new = [u for u in links if canonical_url(u, src.url) not in self.known_before]
-        self.counts(src.name).known_skipped += len(links) - len(new)
+        new = self._new_on_listing(src, response.meta.get("chain") or response.url, links)
         if not new or depth >= self.max_listing_pages:
             return  # a page of only known articles ends the chain
         via = "home" if response.meta["via"] == "home" and depth == 1 else "listing"
@@ -234,6 +238,21 @@ class NewsSpider(scrapy.Spider):
         elif chain.fresh:
             yield from self._follow_chain(src, chain)
 
+    def _new_on_listing(self, src: Source, chain: str, links: list[str]) -> list[str]:
+        """Links this listing page adds: not known before the run, not already seen on an earlier
+        page of the same listing (a "Berita Terbaru" sidebar repeats on every page and must not
+        keep the pager going)."""
+        listed = self.listed.setdefault(chain, set())
+        new = []
+        for url in links:
+            key = canonical_url(url, src.url)
+            if key in self.known_before:
+                self.counts(src.name).known_skipped += 1
+            elif key not in listed:
+                new.append(url)
+            listed.add(key)
+        return new
+
     def _section_listings(self, src: Source, response: Response) -> Iterator[Request]:
         """A home without a pager: its "Lihat semua berita" section pages are the listings."""
         sections = discovery.listing_links(response.text, response.url, src.url)
@@ -244,16 +263,15 @@ class NewsSpider(scrapy.Spider):
     def _next_listing_urls(self, response: Response, src: Source) -> list[str]:
         template = response.meta.get("template")
         if template:
-            return [template.format(page=response.meta["depth"] + 1)]
+            return [src.listing_url(template, response.meta["depth"] + 1)]
         return [u for u in discovery.next_page_links(response.text, response.url)
                 if same_site(u, src.url)][:1]
 
     def _follow_chain(self, src: Source, chain: ListingChain) -> Iterator[Request]:
         for url in chain.next_urls:
             if url not in self.discovery_seen and not denied(src, url) and self._budget(src):
-                request = self._listing_request(src, url, depth=chain.depth + 1, via="listing",
-                                                template=None)
-                yield request
+                yield self._listing_request(src, url, depth=chain.depth + 1, via="listing",
+                                            template=chain.template, chain=chain.chain_id)
 
     def _resolve(self, url: str, in_window: bool | None) -> None:
         """An article asked for by listing pages has an outcome: maybe page on."""
@@ -398,8 +416,10 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         counts = self.counts(request.meta["source"])
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            counts.skipped["robots_disallowed" if "robots" in str(failure.value).lower()
-                           else "ignored"] += 1
+            by_robots = "robots" in str(failure.value).lower()
+            counts.skipped["robots_disallowed" if by_robots else "ignored"] += 1
+            if by_robots and request.meta.get("via") == "home":
+                counts.errors["robots_forbidden"] += 1  # robots.txt now closes the site to us
         self.logger.debug("failed %s: %r", request.url, failure.value)
 
     def _budget(self, src: Source) -> bool:

@@ -1,0 +1,167 @@
+"""Operations commands: ``pantau schedule`` (the nightly service) and ``pantau health``.
+
+They are plain click commands, registered on the ``pantau`` group in :mod:`crawler.cli`
+(``main.add_command(schedule)``, ``main.add_command(health)``). As there, errors are translated
+once, here: a bad settings file or a missing database is one readable line and exit status 1.
+``pantau health`` exits 2 when a source is unhealthy, so cron or a monitoring system can alert.
+
+The scheduler itself is ``scheduler.py`` at the repository root (it decides when to crawl); it is
+imported when a command needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import click
+from tabulate import tabulate
+
+from crawler.health import HealthSettings, SourceHealth, assess_all, read_histories
+
+UNHEALTHY_EXIT = 2
+
+
+def load_scheduler() -> ModuleType:
+    """``scheduler.py``: installed as a top-level module, else from this checkout's root."""
+    try:
+        import scheduler
+    except ImportError:
+        root = Path(__file__).resolve().parent.parent
+        if not (root / "scheduler.py").is_file():
+            raise click.ClickException("scheduler.py is not importable (install Pantau with "
+                                       "py-modules = [\"scheduler\"] or run from the checkout)")
+        sys.path.insert(0, str(root))
+        import scheduler
+    return scheduler
+
+
+def load_config(path: str) -> Any:
+    sched = load_scheduler()
+    try:
+        return sched.load_config(path)
+    except sched.ConfigError as exc:
+        raise click.ClickException(str(exc))
+
+
+def setup_logging(verbose: bool) -> None:
+    """Timestamped lines on stderr: journald and cron mail keep them."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+
+
+# schedule --------------------------------------------------------------------------------------
+@click.command()
+@click.option("--config", "config_path", default="pantau.toml", show_default=True,
+              envvar="PANTAU_CONFIG", type=click.Path(dir_okay=False),
+              help="Settings file (TOML): crawl, schedule, health and alert settings.")
+@click.option("--once", is_flag=True,
+              help="Crawl every group once now, judge health, alert, and exit (for cron).")
+@click.option("--group", "groups", multiple=True, metavar="NAME",
+              help="With --once: only this group (repeatable).")
+@click.option("--list", "list_jobs", is_flag=True, help="Show the groups and their next run.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+def schedule(config_path: str, once: bool, groups: tuple[str, ...], list_jobs: bool,
+             verbose: bool) -> None:
+    """Run the nightly crawls on their schedule (default 01:00 Asia/Jakarta), one at a time.
+
+    Each crawl is its own `pantau crawl` process with a time limit and a stall watchdog; after
+    each, the sources' health is judged and alerts go to the webhook and/or e-mail. SIGTERM or
+    Ctrl-C ends the running crawl gracefully and exits 0.
+
+    \b
+    Example:
+      pantau schedule --config pantau.toml            # the service (systemd runs this)
+      pantau schedule --config pantau.toml --once     # one crawl of every group now (cron)
+      pantau schedule --config pantau.toml --list
+    """
+    sched = load_scheduler()
+    config = load_config(config_path)
+    if list_jobs:
+        rows = sched.next_runs(config)
+        click.echo(tabulate(rows, headers=("group", "sources", "next run")))
+        return
+    try:
+        sched.check_sources(config)
+    except Exception as exc:  # SourcesError, ConfigError, OSError: one line, exit 1
+        raise click.ClickException(str(exc))
+    unknown = sorted(set(groups) - {g.name for g in config.schedule.all_groups()})
+    if unknown:
+        raise click.ClickException(f"unknown group(s): {', '.join(unknown)}")
+    setup_logging(verbose)
+    service = sched.Nightly(config)
+    if not once:
+        service.serve()
+        return
+    bad = [o for o in service.once(groups) if o.outcome not in ("ok", "failed", "stopped")]
+    if bad:
+        raise click.ClickException("; ".join(f"group {o.group}: {o.outcome} ({o.detail})"
+                                             for o in bad))
+
+
+# health ----------------------------------------------------------------------------------------
+@click.command()
+@click.option("--db", default="pantau.db", show_default=True, envvar="PANTAU_DB",
+              type=click.Path(dir_okay=False), help="SQLite database file.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Settings file: its [health] thresholds, and its database unless --db is given.")
+@click.option("--source", "select", multiple=True, metavar="NAME",
+              help="Only this source (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def health(ctx: click.Context, db: str, config_path: str | None, select: tuple[str, ...],
+           as_json: bool) -> None:
+    """Judge every source from its run history; exit 2 when any source is unhealthy.
+
+    A source is unhealthy when its last runs failed, when it stopped yielding new articles although
+    it used to, when its texts turned empty or short or its pages stopped being articles, when its
+    error rate jumped, when it serves block or captcha pages, when robots.txt now forbids us, or
+    when no run reached it lately. Exit status: 0 all healthy, 2 unhealthy, 1 error.
+
+    \b
+    Example:
+      pantau health --db pantau.db
+      pantau health --config pantau.toml --json || notify-operator
+    """
+    settings, db_path, names = HealthSettings(), Path(db), list(select) or None
+    if config_path:
+        config = load_config(config_path)
+        settings = config.health
+        if ctx.get_parameter_source("db") in (click.core.ParameterSource.DEFAULT, None):
+            db_path = config.crawl.db
+        names = names or configured_sources(config)
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such database (run `pantau crawl` first)")
+    results = assess_all(read_histories(db_path, settings, names), settings)
+    click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2)
+               if as_json else health_table(results))
+    if any(not r.healthy for r in results):
+        ctx.exit(UNHEALTHY_EXIT)
+
+
+def configured_sources(config: Any) -> list[str] | None:
+    """The sources file's names, so a source removed from it is no longer judged (None: every
+    source with runs, when the file cannot be read)."""
+    from crawler.sources import SourcesError, load_sources
+
+    try:
+        return [s.name for s in load_sources(str(config.crawl.sources))]
+    except (SourcesError, OSError):
+        return None
+
+
+def health_table(results: list[SourceHealth]) -> str:
+    if not results:
+        return "no crawl runs recorded yet"
+    rows = [{"source": r.source, "health": "ok" if r.healthy else "UNHEALTHY",
+             "last run": (r.last_started or "-")[:16].replace("T", " "),
+             "status": r.last_status or "-",
+             "problems": "; ".join(f"{p.rule}: {p.detail}" for p in r.problems) or "-"}
+            for r in results]
+    bad = sum(1 for r in results if not r.healthy)
+    return (tabulate(rows, headers="keys") +
+            f"\n\n{bad} of {len(results)} sources unhealthy")

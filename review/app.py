@@ -1,0 +1,110 @@
+"""The Flask app factory: ``create_app(db_path, ...)``.
+
+Why a factory: tests, the benchmark and ``pantau serve`` each build their own app on their own
+database with their own settings, and nothing is global. Settings it reads (keyword arguments):
+``auth`` (``AuthConfig``; default: none, for loopback use), ``timezone`` (default
+``Asia/Jakarta``: the digest's "yesterday" and date filters are local days), ``page_size``
+(default 50), ``secret_key`` (default: the auth settings', else random per process),
+``cookie_secure`` (set when served behind HTTPS).
+"""
+
+from __future__ import annotations
+
+import getpass
+import secrets
+import sqlite3
+from datetime import timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, g, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from pipelines.storage import Store
+from review import i18n, render, security
+from review.auth import AuthConfig
+from review.db import Pool
+from review.views import bp
+
+WIB = timezone(timedelta(hours=7), "WIB")
+
+
+def load_timezone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return WIB
+
+
+def prepare_database(db_path: str) -> None:
+    """Create or migrate the schema and switch on WAL, once, before serving."""
+    Store(db_path).close()
+
+
+def create_app(db_path: str | Path, *, auth: AuthConfig | None = None,
+               timezone_name: str = "Asia/Jakarta", page_size: int = 50,
+               secret_key: str | None = None, cookie_secure: bool = False,
+               testing: bool = False) -> Flask:
+    """A review app on ``db_path`` (created and migrated if needed)."""
+    auth = auth or AuthConfig()
+    prepare_database(str(db_path))
+    app = Flask(__name__)
+    app.config.update(
+        TESTING=testing,
+        SECRET_KEY=secret_key or auth.secret_key or secrets.token_hex(32),
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=cookie_secure, SESSION_COOKIE_NAME="pantau_review",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        PANTAU_DB=str(db_path), PANTAU_TZ=load_timezone(timezone_name),
+        PANTAU_PAGE_SIZE=page_size, PANTAU_AUTH=auth,
+        PANTAU_DEFAULT_REVIEWER=getpass.getuser(),
+    )
+    app.extensions["pantau_pool"] = Pool(str(db_path))
+    security.install(app, auth.required)
+    i18n.install(app)
+    install_template_helpers(app)
+    install_connection(app)
+    install_errors(app)
+    app.register_blueprint(bp)
+    return app
+
+
+def install_template_helpers(app: Flask) -> None:
+    app.jinja_env.autoescape = True
+    app.jinja_env.filters.update(when=render.fmt_when, score=render.fmt_score,
+                                 json_list=render.json_list, href=render.safe_href)
+
+
+def install_connection(app: Flask) -> None:
+    """One pooled connection per request, taken lazily, returned at teardown."""
+
+    @app.teardown_request
+    def _release(_exc: BaseException | None) -> None:
+        conn = g.pop("conn", None)
+        if conn is not None:
+            app.extensions["pantau_pool"].release(conn)
+
+
+def install_errors(app: Flask) -> None:
+    """One error page for everything; a locked database is a 503 'try again', not a traceback."""
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> tuple[str, int]:
+        return render_error(exc), exc.code or 500
+
+    @app.errorhandler(sqlite3.OperationalError)
+    def _sqlite(exc: sqlite3.OperationalError) -> tuple[str, int]:
+        app.logger.warning("database error on %s: %s", request.path, exc)
+        if "locked" in str(exc) or "busy" in str(exc):
+            return render_error(ServiceUnavailable(description="busy")), 503
+        return render_error(InternalServerError()), 500
+
+    @app.errorhandler(Exception)
+    def _other(exc: Exception) -> tuple[str, int]:
+        app.logger.exception("error on %s", request.path)
+        return render_error(InternalServerError()), 500
+
+
+def render_error(exc: HTTPException) -> str:
+    return render_template("error.html", code=exc.code, reason=exc.description or "")

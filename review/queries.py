@@ -1,0 +1,375 @@
+"""Every SQL statement of the review app, parameterised, and the indexes they rely on.
+
+Why one module: the schema belongs to ``pipelines/storage.py``; the review app only reads it and
+writes the review columns, and keeping all of its SQL here shows at a glance which columns and
+indexes the app depends on. Values always travel as ``?`` parameters; the only text spliced into
+SQL is built here from constants (column names, table aliases, placeholders).
+
+Stories: articles sharing ``story_id`` are one story; ``story_id`` NULL is a story of one. The
+inbox shows one row per story: its best article (highest score, then newest id) among those that
+match the filters, found with a NOT EXISTS probe on ``story_id`` while walking the score index, so
+a page costs about (rows shown × story size), not a GROUP BY over the whole table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any, NamedTuple
+
+from review.filters import ANY, Cursor, Filters, day_bounds_utc
+
+# Indexes the app needs beyond storage.py's (the lead adds them to the storage migrations;
+# ``ensure_indexes`` creates them in test and bench databases meanwhile).
+INDEXES: dict[str, str] = {
+    # the inbox walks this in score order; topics inside so a topic filter needs no table read
+    "idx_articles_status_score": "articles(status, score, topics)",
+    # a source's inbox, in score order
+    "idx_articles_status_source": "articles(status, source, score)",
+    # covering index for every facet count and for place filters: no table row is read
+    "idx_articles_review_facets":
+        "articles(status, province, region, source, score, published_utc, topics)",
+}
+
+_ROW = ("a.id, a.story_id, a.title, a.source, a.region, a.province, a.topics, a.published, "
+        "a.published_utc, a.score, a.kamtibmas, a.status, a.url, a.reviewed_by, a.reviewed_at, "
+        "a.review_note")
+
+
+def ensure_indexes(conn: sqlite3.Connection) -> None:
+    for name, target in INDEXES.items():
+        conn.execute(f"create index if not exists {name} on {target}")
+    conn.execute("analyze")
+
+
+# --- filters ---------------------------------------------------------------------------------
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def fts_query(text: str) -> str:
+    """Operator input as a safe FTS5 query: every word or "quoted phrase" becomes a quoted FTS5
+    string (implicit AND), a trailing * a prefix search; FTS5 operators are never interpreted."""
+    parts = []
+    for phrase, word in _TOKEN.findall(text):
+        raw = phrase or word
+        prefix = bool(word) and raw.endswith("*")
+        raw = raw.rstrip("*") if prefix else raw
+        if re.search(r"\w", raw):
+            parts.append('"' + raw.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(parts) or '""'
+
+
+def topic_needle(topic: str) -> str:
+    """A topic as it appears inside the JSON list column: ``instr`` on it is exact for a list of
+    strings and much cheaper than ``json_each`` on every row."""
+    return json.dumps(topic, ensure_ascii=False)
+
+
+def stage_search(conn: sqlite3.Connection, q: str) -> int:
+    """Run the full-text search once per request into ``temp.search_hits``; every query of the
+    request then filters on it (``filter_clauses``) instead of re-running FTS5 per query."""
+    conn.execute("create temp table if not exists search_hits (id integer primary key)")
+    conn.execute("delete from temp.search_hits")
+    conn.execute("insert into temp.search_hits select rowid from articles_fts "
+                 "where articles_fts match ?", [fts_query(q)])
+    return conn.execute("select count(*) from temp.search_hits").fetchone()[0]
+
+
+def filter_clauses(f: Filters, a: str, tz: tzinfo) -> tuple[list[str], list[Any]]:
+    """WHERE clauses and their arguments for table alias ``a`` (with ``f.q``, call
+    ``stage_search`` on the connection first)."""
+    clauses: list[str] = []
+    args: list[Any] = []
+
+    def add(sql: str, *values: Any) -> None:
+        clauses.append(sql.format(a=a))
+        args.extend(values)
+
+    if f.status != ANY:
+        add("{a}.status = ?", f.status)
+    if f.source:
+        add("{a}.source = ?", f.source)
+    if f.province:
+        add("{a}.province = ?", f.province)
+    if f.region:
+        add("{a}.region = ?", f.region)
+    if f.topic:
+        add("instr({a}.topics, ?) > 0", topic_needle(f.topic))
+    if f.date_from:
+        add("{a}.published_utc >= ?", day_bounds_utc(f.date_from, tz)[0])
+    if f.date_to:
+        add("{a}.published_utc < ?", day_bounds_utc(f.date_to, tz)[1])
+    if f.min_score is not None:
+        add("{a}.score >= ?", f.min_score)
+    if f.q:
+        add("{a}.id in temp.search_hits")
+    return clauses, args
+
+
+def where(f: Filters, a: str, tz: tzinfo) -> tuple[str, list[Any]]:
+    clauses, args = filter_clauses(f, a, tz)
+    return (" and ".join(clauses) or "1"), args
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+# --- inbox -----------------------------------------------------------------------------------
+def _best_of_story(f: Filters, tz: tzinfo) -> tuple[str, list[Any]]:
+    """True for the best matching article of its story (or an article without a story)."""
+    cond, args = where(f, "b", tz)
+    better = ("(ifnull(b.score, -1) > ifnull(a.score, -1) or "
+              "(ifnull(b.score, -1) = ifnull(a.score, -1) and b.id > a.id))")
+    sql = (f"(a.story_id is null or not exists (select 1 from articles b where "
+           f"b.story_id = a.story_id and b.id != a.id and {cond} and {better}))")
+    return sql, args
+
+
+def _page(conn: sqlite3.Connection, f: Filters, tz: tzinfo, keyset: str, key_args: list[Any],
+          order: str, limit: int) -> list[sqlite3.Row]:
+    cond, args = where(f, "a", tz)
+    best, best_args = _best_of_story(f, tz)
+    sql = (f"select {_ROW} from articles a where {cond} and {keyset} and {best} "
+           f"order by {order} limit ?")
+    return conn.execute(sql, [*args, *key_args, *best_args, limit]).fetchall()
+
+
+def inbox_page(conn: sqlite3.Connection, f: Filters, tz: tzinfo, cursor: Cursor | None,
+               limit: int = 50) -> tuple[list[sqlite3.Row], Cursor | None]:
+    """One page of stories, best score first, and the cursor of the next page (None at the end).
+
+    Scored articles come first by (score, id) descending, then unscored ones by id; the keyset
+    ``score <= ?`` lets SQLite seek into the score index instead of skipping earlier pages.
+    """
+    rows: list[sqlite3.Row] = []
+    if cursor is None or cursor.score is not None:
+        keyset, key_args = "a.score is not null", []
+        if cursor is not None:
+            keyset = "a.score <= ? and (a.score < ? or a.id < ?)"
+            key_args = [cursor.score, cursor.score, cursor.id]
+        rows = _page(conn, f, tz, keyset, key_args, "a.score desc, a.id desc", limit + 1)
+    if len(rows) <= limit:
+        keyset, key_args = "a.score is null", []
+        if cursor is not None and cursor.score is None:
+            keyset, key_args = "a.score is null and a.id < ?", [cursor.id]
+        rows += _page(conn, f, tz, keyset, key_args, "a.id desc", limit + 1 - len(rows))
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], Cursor(last["score"], last["id"])
+
+
+def count_articles(conn: sqlite3.Connection, f: Filters, tz: tzinfo) -> int:
+    cond, args = where(f, "a", tz)
+    return conn.execute(f"select count(*) from articles a where {cond}", args).fetchone()[0]
+
+
+def heads(conn: sqlite3.Connection, ids: Sequence[int], chars: int = 320) -> dict[int, str]:
+    """The first characters of each article's clean text (the snippet when not searching)."""
+    sql = f"select id, substr(text, 1, ?) from articles where id in ({placeholders(ids)})"
+    return {r[0]: r[1] or "" for r in conn.execute(sql, [chars, *ids])}
+
+
+def fts_snippets(conn: sqlite3.Connection, q: str, ids: Sequence[int], open_mark: str,
+                 close_mark: str) -> dict[int, str]:
+    """FTS5 snippets with the caller's (unguessable) markers; the caller escapes, then marks."""
+    sql = (f"select rowid, snippet(articles_fts, -1, ?, ?, '…', 24) from articles_fts "
+           f"where articles_fts match ? and rowid in ({placeholders(ids)})")
+    return {r[0]: r[1] or "" for r in conn.execute(sql, [open_mark, close_mark, fts_query(q), *ids])}
+
+
+def story_members(conn: sqlite3.Connection, story_ids: Sequence[int]) -> dict[int, list[sqlite3.Row]]:
+    """Every copy of the given stories, best first: their sources, size and statuses."""
+    if not story_ids:
+        return {}
+    sql = (f"select id, story_id, source, title, url, published, score, status from articles "
+           f"where story_id in ({placeholders(story_ids)}) order by score desc, id desc")
+    out: dict[int, list[sqlite3.Row]] = {}
+    for row in conn.execute(sql, list(story_ids)):
+        out.setdefault(row["story_id"], []).append(row)
+    return out
+
+
+# --- facets ----------------------------------------------------------------------------------
+def _facet(conn: sqlite3.Connection, f: Filters, tz: tzinfo, select: str, group: str,
+           limit: int, extra: str = "1") -> list[sqlite3.Row]:
+    cond, args = where(f, "a", tz)
+    sql = (f"select {select}, count(*) as n from articles a where {cond} and {extra} "
+           f"group by {group} order by n desc, 1 limit ?")
+    return conn.execute(sql, [*args, limit]).fetchall()
+
+
+def topic_counts(conn: sqlite3.Connection, f: Filters, tz: tzinfo) -> Counter[str]:
+    """Articles per topic: grouped by the whole JSON list (a few dozen distinct lists) over the
+    covering index, then split here; far cheaper than ``json_each`` on every row."""
+    cond, args = where(f, "a", tz)
+    counts: Counter[str] = Counter()
+    sql = f"select a.topics, count(*) from articles a where {cond} group by a.topics"
+    for topics, n in conn.execute(sql, args):
+        for topic in set(json_topics(topics)):
+            counts[topic] += n
+    return counts
+
+
+def json_topics(value: str | None) -> list[str]:
+    try:
+        data = json.loads(value or "[]")
+    except ValueError:
+        return []
+    return [str(t) for t in data] if isinstance(data, list) else []
+
+
+class Count(NamedTuple):
+    """One facet value and how many articles have it (a regency also names its province)."""
+
+    value: str
+    n: int
+    province: str | None = None
+
+
+def facet_counts(conn: sqlite3.Connection, f: Filters, tz: tzinfo,
+                 limit: int = 60) -> dict[str, list[Count]]:
+    """Article counts per value of each filter, with every other filter applied."""
+    def simple(column: str, without: tuple[str, ...]) -> list[Count]:
+        rows = _facet(conn, f.without(*without), tz, f"a.{column}", f"a.{column}", limit,
+                      extra=f"a.{column} is not null")
+        return [Count(r[0], r[1]) for r in rows]
+
+    regions = _facet(conn, f.without("region"), tz, "a.region, a.province",
+                     "a.province, a.region", limit, extra="a.region is not null")
+    return {
+        "status": simple("status", ("status",)),
+        "source": simple("source", ("source",)),
+        "province": simple("province", ("province", "region")),
+        "region": [Count(r[0], r[2], r[1]) for r in regions],
+        "topic": [Count(t, n) for t, n in
+                  sorted(topic_counts(conn, f.without("topic"), tz).items(), key=lambda tn: (-tn[1], tn[0]))],
+    }
+
+
+def prepare(conn: sqlite3.Connection, f: Filters) -> None:
+    """What a request's filters need on its connection before any query (the search hits)."""
+    if f.q:
+        stage_search(conn, f.q)
+
+
+# --- one article -----------------------------------------------------------------------------
+def article(conn: sqlite3.Connection, article_id: int) -> sqlite3.Row | None:
+    return conn.execute("select * from articles where id = ?", [article_id]).fetchone()
+
+
+def story_copies(conn: sqlite3.Connection, story_id: int | None,
+                 article_id: int) -> list[sqlite3.Row]:
+    if story_id is None:
+        return []
+    return conn.execute(
+        "select id, source, title, url, published, score, status, region from articles "
+        "where story_id = ? and id != ? order by score desc, id desc", [story_id, article_id]
+    ).fetchall()
+
+
+def raw_page(conn: sqlite3.Connection, article_id: int) -> sqlite3.Row | None:
+    return conn.execute(
+        "select url, fetched_at, http_status, content_type, encoding, html_zlib "
+        "from raw_pages where article_id = ?", [article_id]).fetchone()
+
+
+def reviews_of(conn: sqlite3.Connection, article_id: int) -> list[sqlite3.Row]:
+    return conn.execute(
+        "select status, note, reviewer, at from reviews where article_id = ? "
+        "order by at desc, id desc", [article_id]).fetchall()
+
+
+def next_new_article(conn: sqlite3.Connection, score: float | None,
+                     article_id: int) -> int | None:
+    """The next new article after this one in inbox order (for "mark and go on")."""
+    row = conn.execute(
+        "select id from articles where status = 'new' and id != ? and "
+        "(ifnull(score, -1) < ifnull(?, -1) or (ifnull(score, -1) = ifnull(?, -1) and id < ?)) "
+        "order by score desc, id desc limit 1", [article_id, score, score, article_id]).fetchone()
+    return row[0] if row else None
+
+
+# --- marks -----------------------------------------------------------------------------------
+def _stage(conn: sqlite3.Connection, select_sql: str, args: Sequence[Any]) -> int:
+    """Collect the articles to mark in a temp table, with every copy of their stories."""
+    conn.execute("create temp table if not exists mark_ids (id integer primary key)")
+    conn.execute("delete from temp.mark_ids")
+    conn.execute(f"insert or ignore into temp.mark_ids {select_sql}", list(args))
+    conn.execute(
+        "insert or ignore into temp.mark_ids select b.id from articles b where b.story_id in "
+        "(select a.story_id from articles a join temp.mark_ids m on m.id = a.id "
+        "where a.story_id is not null)")
+    return conn.execute("select count(*) from temp.mark_ids").fetchone()[0]
+
+
+def stage_ids(conn: sqlite3.Connection, article_ids: Sequence[int]) -> int:
+    return _stage(conn, f"select id from articles where id in ({placeholders(article_ids)})",
+                  article_ids)
+
+
+def stage_filtered(conn: sqlite3.Connection, f: Filters, tz: tzinfo) -> int:
+    cond, args = where(f, "a", tz)
+    return _stage(conn, f"select a.id from articles a where {cond}", args)
+
+
+def apply_mark(conn: sqlite3.Connection, status: str, note: str | None, reviewer: str,
+               at: str) -> int:
+    """Record the mark of every staged article in ``reviews`` and mirror it on ``articles``."""
+    conn.execute("insert into reviews (article_id, status, note, reviewer, at) "
+                 "select id, ?, ?, ?, ? from temp.mark_ids", [status, note, reviewer, at])
+    cur = conn.execute(
+        "update articles set status = ?, reviewed_at = ?, reviewed_by = ?, review_note = ? "
+        "where id in (select id from temp.mark_ids)", [status, at, reviewer, note])
+    return cur.rowcount
+
+
+# --- exports and digest ----------------------------------------------------------------------
+EXPORT_COLUMNS = ("id", "story_id", "url", "source", "title", "published", "region", "province",
+                  "topics", "score", "kamtibmas", "status", "reviewed_by", "reviewed_at",
+                  "review_note")
+
+
+def export_rows(conn: sqlite3.Connection, f: Filters, tz: tzinfo) -> Iterator[sqlite3.Row]:
+    """Every article of the filtered view (all copies), in inbox order."""
+    cond, args = where(f, "a", tz)
+    cols = ", ".join(f"a.{c}" for c in EXPORT_COLUMNS)
+    yield from conn.execute(
+        f"select {cols} from articles a where {cond} order by a.score desc, a.id desc", args)
+
+
+def digest_rows(conn: sqlite3.Connection, start_utc: str, end_utc: str,
+                statuses: Iterable[str]) -> list[sqlite3.Row]:
+    """Reviewed articles published in [start, end): the day's digest, before story grouping."""
+    statuses = list(statuses)
+    return conn.execute(
+        f"select {_ROW} from articles a where a.status in ({placeholders(statuses)}) and "
+        "a.published_utc >= ? and a.published_utc < ? order by a.score desc, a.id desc",
+        [*statuses, start_utc, end_utc]).fetchall()
+
+
+# --- runs and sources ------------------------------------------------------------------------
+def recent_runs(conn: sqlite3.Connection, limit: int = 100) -> list[sqlite3.Row]:
+    return conn.execute("select * from crawl_runs order by id desc limit ?", [limit]).fetchall()
+
+
+def sources_state(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Each source with its last run, and how many articles it has and how many are new."""
+    return conn.execute(
+        "select s.name, s.url, s.kind, s.region, s.last_crawl_at, s.last_success_at, "
+        "r.status as last_status, r.started as last_started, r.new_articles as last_new, "
+        "r.error_count as last_errors, "
+        "(select count(*) from articles x where x.source = s.name) as articles, "
+        "(select count(*) from articles x where x.source = s.name and x.status = 'new') as new "
+        "from sources s left join crawl_runs r on r.id = "
+        "(select max(id) from crawl_runs where source = s.name) order by s.name").fetchall()
+
+
+def source_names(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("select name from sources order by name")]
