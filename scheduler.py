@@ -52,6 +52,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import signal
 import sqlite3
 import subprocess
@@ -221,6 +222,9 @@ def _group(table: Mapping[str, Any], index: int) -> Group:
     t = _take(table, f"schedule.groups[{index}]", ("name", "sources", "cron"))
     if not t.get("name") or not t.get("sources") or not t.get("cron"):
         raise ValueError(f"[schedule.groups[{index}]]: name, sources and cron are required")
+    if not re.fullmatch(r"[\w-]+", str(t["name"])):
+        raise ValueError(f"[schedule.groups[{index}]]: name {t['name']!r}: letters, digits, "
+                         "- and _ only (it names log files and jobs)")
     return Group(str(t["name"]), tuple(str(s) for s in t["sources"]), str(t["cron"]))
 
 
@@ -560,7 +564,7 @@ def judge(ending: str | None, code: int, rows: Sequence[Mapping[str, Any]],
     if not rows or orphans:
         return "crashed", "crawl exited without finishing its run rows"
     if any(r["status"] == "interrupted" for r in rows):
-        return "interrupted", "the crawl closed itself before the end (CLOSESPIDER_TIMEOUT or a signal)"
+        return "interrupted", "the crawl closed before the end (CLOSESPIDER_TIMEOUT or a signal)"
     if all(r["status"] == "failed" for r in rows):
         return "failed", "every source failed"
     return "ok", ""
@@ -610,11 +614,11 @@ class Nightly:
         return outcomes
 
     def _build_scheduler(self) -> BlockingScheduler:
+        grace = int(self.config.schedule.misfire_grace_minutes * 60)
         return BlockingScheduler(
             jobstores={"default": SQLiteJobStore(self.config.schedule.jobs_db)},
-            executors={"default": ThreadPoolExecutor(max_workers=1)},
-            job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": int(self.config.schedule.misfire_grace_minutes * 60)},
+            executors={"default": ThreadPoolExecutor(max_workers=1)},   # one crawl at a time
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace},
             timezone=self.config.schedule.timezone)
 
     def _when(self, group: Group) -> str:
@@ -632,9 +636,8 @@ class Nightly:
                 store.remove_job(job.id)
         for job_id, group in wanted.items():
             trigger = self.config.schedule.trigger(group)
-            old = store.lookup_job(job_id)
-            keep = old is not None and repr(old.trigger) == repr(trigger) and old.next_run_time
-            extra = {"next_run_time": old.next_run_time} if keep else {}
+            kept = kept_fire_time(store, job_id, trigger)
+            extra = {"next_run_time": kept} if kept else {}
             scheduler.add_job(JOB_FUNC, trigger, id=job_id, name=f"crawl {group.name}",
                               kwargs={"group": group.name}, replace_existing=True, **extra)
 
@@ -787,6 +790,15 @@ class Nightly:
         if not db.exists() or not sources:
             return []
         return assess_all(read_histories(db, self.config.health, sources), self.config.health)
+
+
+def kept_fire_time(store: SQLiteJobStore, job_id: str, trigger: BaseTrigger) -> datetime | None:
+    """The stored next fire time of a job whose trigger is unchanged (APScheduler would otherwise
+    recompute it from now when the job is added again, and a missed night would be lost)."""
+    old = store.lookup_job(job_id)
+    if old is None or repr(old.trigger) != repr(trigger):
+        return None
+    return old.next_run_time
 
 
 def max_article_id(db: Path) -> int:

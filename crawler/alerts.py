@@ -203,7 +203,8 @@ def render_text(report: RunReport) -> str:
 
 def _story_line(story: Story) -> str:
     also = f" (+{story.articles - 1} more)" if story.articles > 1 else ""
-    return f"- [{story.score:.2f}] {story.title} — {', '.join(story.sources)}{also}\n  {story.url}"
+    sources = ", ".join(story.sources)
+    return f"- [{story.score:.2f}] {story.title} — {sources}{also}\n  {story.url}"
 
 
 def _health_line(health: SourceHealth, new: bool) -> str:
@@ -251,6 +252,9 @@ def send_webhook(settings: WebhookSettings, body: Mapping[str, Any]) -> None:
             with urllib.request.urlopen(request, timeout=settings.timeout) as response:
                 response.read()
             return
+        except urllib.error.HTTPError as exc:
+            exc.close()  # it holds the connection open
+            last = exc
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
             last = exc
     raise AlertError(f"webhook {_redact(url)}: {last}")

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 import feedparser
 import lxml.etree
@@ -513,6 +513,22 @@ def _scored_candidates(root: lxml.html.HtmlElement, page_url: str) -> Iterator[t
         score = _anchor_score(anchor, url, page_url, current) if url else 0
         if score:
             yield score, url
+
+
+def feed_next_on_own_host(next_url: str, feed_url: str, home: str) -> str | None:
+    """The next page of a feed, on the source's own host.
+
+    Blogger's Atom feeds name their next page on www.blogger.com
+    (``/feeds/<blog-id>/posts/default?start-index=26``) although the blog serves the same pages
+    at ``/feeds/posts/default?start-index=26`` on its own host. Pantau never leaves the source's
+    host, so a next page elsewhere keeps its paging query and moves onto the feed's own URL.
+    """
+    if same_site(next_url, home):
+        return next_url
+    own, other = urlsplit(feed_url), urlsplit(next_url)
+    if not other.query or own.query == other.query:
+        return None
+    return urlunsplit((own.scheme, own.netloc, own.path, other.query, ""))
 
 
 def next_page_links(html: str, base_url: str) -> list[str]:

@@ -214,7 +214,8 @@ def _last_run_count(history: SourceHistory, key: str) -> int:
 def blocked(history: SourceHistory, s: HealthSettings, now: datetime) -> Problem | None:
     """Block or captcha pages served with status 200: we are being turned away, quietly."""
     count = _last_run_count(history, "blocked")
-    return Problem("blocked", f"{count} block or captcha page(s) in the last run") if count else None
+    return (Problem("blocked", f"{count} block or captcha page(s) in the last run")
+            if count else None)
 
 
 def robots_forbidden(history: SourceHistory, s: HealthSettings, now: datetime) -> Problem | None:

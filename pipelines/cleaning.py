@@ -38,7 +38,7 @@ SMALL_BOX_WORDS = 80  # a titled box or form this small is a widget, never the s
 # Class/id fragments that name a page region whose whole content is clutter.
 RELATED_BOX_MARKERS = (
     "related", "baca-juga", "bacajuga", "baca_juga", "read-also", "readalso", "lihatjg",
-    "linksisip", "yarpp", "crp_", "rp4wp", "terkait", "inline-post", "jnews_inline",
+    "linksisip", "yarpp", "crp_", "rp4wp", "terkait", "inline-post", "jnews_inline", "lainnya",
 )
 SHARE_MARKERS = (
     "sharedaddy", "sharing", "share-", "-share", "_share", "addtoany", "a2a_kit", "social",
@@ -52,9 +52,17 @@ COMMENT_MARKERS = (
 # Layout classes ("one-sidebar", "content-with-sidebar-wrp", "has-sidebar") name the page, not a widget.
 SIDEBAR_MARKERS = (r"(?<!\S)(?!\S*(?:with|wrap|wrp|layout|content|has-|no-|one-|two-|and-))\S*sidebar",
                    r"(?<![\w-])widget(?:[_-]\w+)*(?![\w-])", r"(?<![\w-])secondary(?![\w-])",
-                   r"popular", r"terpopuler", r"trending")
+                   r"popular", r"terpopuler", r"trending",
+                   # Indonesian custom CMSs name the right column "kanan" ("kolom-kanan", "kanan_2") ...
+                   r"(?<![\w-])(?:kolom|col|side|box|konten)?[-_]?kanan(?:[-_]?\d+)?(?![\w-])",
+                   # ... and page chrome by plain whole tokens (a header holding the <h1> is protected).
+                   r"(?<![\w-])(?:header|site-header|top-?nav|top-?bar|navbar|menu|breadcrumbs?)(?![\w-])")
+# Modals, pop-ups and elements hidden until a script shows them (account prompts, hidden
+# summaries): whole class tokens, "-hide" included, so "hide-on-mobile" layout helpers stay.
+HIDDEN_MARKERS = (r"modal", r"popup", r"(?<!\S)-?(?:hide|hidden|is-hidden|d-none|invisible|sr-only)(?!\S)")
 BLOGGER_FOOTER_MARKERS = ("post-footer", "blog-pager", "post-share-buttons", "post-labels")
-CAPTION_MARKERS = ("wp-caption-text", "caption", "photo-credit", "foto-credit", "image-credit")
+CAPTION_MARKERS = ("wp-caption-text", "caption", "photo-credit", "foto-credit", "image-credit", "ket-foto",
+                   "keterangan-foto", r"(?<![\w-])(?:photo|foto)(?![\w-])")
 # Drupal renders each node field as ``field--name-field-<name>``; body/image fields are content.
 _DRUPAL_FIELD = re.compile(r"field-{1,2}name-field-(?!body|isi|konten|content|image|gambar|foto)")
 # Containers that hold the headline or the article body ("and-w-sidebar" layout wrappers do):
@@ -260,7 +268,7 @@ def drop_blogger_post_footer(tree: HtmlElement) -> HtmlElement:
     return _drop_marked(tree, _BLOGGER_FOOTERS)
 
 
-_CAPTIONS = _marked_by(CAPTION_MARKERS)
+_CAPTIONS = _Marked(CAPTION_MARKERS, regex=True)
 
 
 def drop_captions(tree: HtmlElement) -> HtmlElement:
@@ -339,8 +347,38 @@ DOM_RULES: tuple[TreeRule, ...] = (
 )
 
 
-_MARKED_FINDERS = (_COMMENTS, _SHARES, _RELATED_BOXES, _SIDEBARS, _BLOGGER_FOOTERS, _CAPTIONS)
+_HIDDEN = _Marked(HIDDEN_MARKERS, regex=True)
+_MARKED_FINDERS = (_COMMENTS, _SHARES, _RELATED_BOXES, _SIDEBARS, _BLOGGER_FOOTERS, _CAPTIONS, _HIDDEN)
 _ANY_MARKER = re.compile("|".join(f"(?:{finder.pattern.pattern})" for finder in _MARKED_FINDERS))
+
+
+STORY_MIN_WORDS = 80  # sibling paragraphs this long together are the story, not a widget
+
+
+def story_container(tree: HtmlElement) -> HtmlElement | None:
+    """The element whose own <p> children hold the most words: the story's paragraphs sit side
+    by side under one parent, while teasers, comments and widgets each sit in their own box."""
+    words: dict[HtmlElement, int] = {}
+    for paragraph in tree.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            words[parent] = words.get(parent, 0) + len(paragraph.text_content().split())
+    best = max(words, key=words.get, default=None)
+    return best if best is not None and words[best] >= STORY_MIN_WORDS else None
+
+
+def unmark_story_ancestors(tree: HtmlElement) -> HtmlElement:
+    """Strip clutter-looking class/id names ("author-and-share", "content-sidebar") from the
+    story's container and its ancestors: a theme that wraps the body in a share-bar div would
+    otherwise lose the whole story, to our rules and to trafilatura's own discard list."""
+    story = story_container(tree)
+    if story is None:
+        return tree
+    for element in (story, *story.iterancestors()):
+        for attribute in ("class", "id"):
+            if _ANY_MARKER.search((element.get(attribute) or "").lower()):
+                del element.attrib[attribute]
+    return tree
 
 
 def drop_marked_regions(tree: HtmlElement) -> HtmlElement:
@@ -367,8 +405,79 @@ def _attached(element: HtmlElement, tree: HtmlElement) -> bool:
     return element.getroottree().getroot() is tree.getroottree().getroot()
 
 
+_INLINE_TAGS = frozenset({"a", "b", "strong", "i", "em", "span", "u", "font", "small", "sup", "sub", "br",
+                          "abbr", "mark", "s", "q", "cite", "code"})
+_LOOSE_TEXT_HOLDERS = XPath("//*[self::div or self::span or self::td][p or div]"
+                            "[text()[string-length(normalize-space(.)) > 20]]")
+LOOSE_RUN_MIN_WORDS = 5
+
+
+def wrap_loose_text(tree: HtmlElement) -> HtmlElement:
+    """Wrap text typed straight into a body container, beside its <p>/<div> blocks, in a <p>
+    of its own ("<b>Kapanlagi.com</b> - lead…<p>…", "<br><strong>Jakarta</strong> – lead…<p>…"):
+    trafilatura skips such loose runs, and with them the story's lead paragraph."""
+    for holder in _LOOSE_TEXT_HOLDERS(tree):
+        _wrap_runs(holder)
+    return tree
+
+
+def _wrap_runs(holder: HtmlElement) -> None:
+    """Group each run of text and inline children between two blocks into a new <p>."""
+    run: list[HtmlElement] = []
+    before: HtmlElement | None = None  # the block whose tail opens the current run
+    for child in [*holder, None]:
+        if child is not None and (not isinstance(child.tag, str) or child.tag in _INLINE_TAGS):
+            run.append(child)
+            continue
+        _wrap_run(holder, before, run)
+        run, before = [], child
+
+
+def _wrap_run(holder: HtmlElement, before: HtmlElement | None, run: list[HtmlElement]) -> None:
+    """Move one run (the opening text plus inline children) into a new <p> after ``before``."""
+    lead = holder.text if before is None else before.tail
+    words = len((lead or "").split()) + sum(len(" ".join(el.itertext()).split()) + len((el.tail or "").split())
+                                            for el in run if isinstance(el.tag, str))
+    if words < LOOSE_RUN_MIN_WORDS:
+        return
+    paragraph = holder.makeelement("p")
+    paragraph.text = lead
+    if before is None:
+        holder.text = None
+        holder.insert(0, paragraph)
+    else:
+        before.tail = None
+        before.addnext(paragraph)
+    paragraph.extend(run)
+
+
+_LISTS = XPath("//ul[count(li) >= 3]|//ol[count(li) >= 3]")
+TEASER_MAX_WORDS = 60
+
+
+def _is_teaser(item: HtmlElement) -> bool:
+    """A list item made of another story's headline link (plus a date or a short summary)."""
+    headline = max((len(a.text_content().split()) for a in item.iter("a")), default=0)
+    return headline >= 3 and _has_few_words(item, TEASER_MAX_WORDS)
+
+
+def drop_teaser_lists(tree: HtmlElement) -> HtmlElement:
+    """Remove lists whose items are other stories' headline links ("Kamis, 05/11/2015 10:08 WIB
+    <a>Judul</a>", headline + summary grids): unmarked "Berita Lainnya"/"Terpopuler" widgets.
+    Lists of people, places or steps carry no headline links and stay."""
+    for listing in _LISTS(tree):
+        items = listing.findall("li")
+        if listing.getparent() is not None and sum(map(_is_teaser, items)) >= 0.8 * len(items) \
+                and not _is_content_holder(listing):
+            _remove(listing)
+    return tree
+
+
 FAST_DOM_RULES: tuple[TreeRule, ...] = (
-    drop_marked_regions,  # = the marker halves of the DOM_RULES above, in one pass
+    unmark_story_ancestors,
+    wrap_loose_text,
+    drop_marked_regions,
+    drop_teaser_lists,  # = the marker halves of the DOM_RULES above, in one pass
     drop_small_forms,
     drop_aside_and_nav,
     drop_figcaptions,
@@ -427,7 +536,8 @@ def join_wrapped_lines(paragraphs: list[str]) -> list[str]:
 
 _BACA_LINE = re.compile(
     r"^[\[(]?\s*(baca|simak|lihat)(\s+(juga|selengkapnya|berita|artikel|pula|lainnya))?\s*[:：\-–]"
-    r"|^[\[(]?\s*(baca|simak|lihat)\s+(juga|selengkapnya)\b",
+    r"|^[\[(]?\s*(baca|simak|lihat)\s+(juga|selengkapnya)\b"
+    r"|^[\[(]?\s*(simak|saksikan|tonton|lihat)\s+(juga\s+)?video\b",
     re.IGNORECASE,
 )
 
@@ -440,7 +550,7 @@ def drop_baca_juga_lines(paragraphs: list[str]) -> list[str]:
 
 
 _COMMENT_PROMPT = re.compile(
-    r"^(tinggalkan balasan|tinggalkan komentar|leave a reply|balas$|komentar$|\d+\s+komentar"
+    r"^(disclaimer\s*:?\s*komentar|tinggalkan balasan|tinggalkan komentar|leave a reply|balas$|komentar$|\d+\s+komentar"
     r"|alamat email anda tidak akan|ruas yang wajib|your email address will not|beri komentar"
     r"|tulis komentar|kirim komentar|batalkan balasan|simpan nama saya)",
     re.IGNORECASE,
@@ -462,6 +572,12 @@ _DATE_BITS = re.compile(
     r"|\b(WIB|WITA|WIT|baca|senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b|[|,•·-]",
     re.IGNORECASE,
 )
+
+
+def drop_date_lines(paragraphs: list[str]) -> list[str]:
+    """Remove lines that are nothing but a date stamp ("Jumat, 17 February 2017 13:16 WIB"):
+    a byline date left in the flow; the date itself was read from the raw page."""
+    return [p for p in paragraphs if not (_DATE_BITS.search(p) and not _DATE_BITS.sub("", p).strip())]
 
 
 def strip_view_counters(paragraphs: list[str]) -> list[str]:
@@ -581,10 +697,50 @@ def drop_trailing_headline_list(paragraphs: list[str]) -> list[str]:
 
 
 def drop_title_repeat(paragraphs: list[str], title: str | None) -> list[str]:
-    """Remove the headline when the extractor kept it as the body's first line."""
-    if paragraphs and title and _squash(paragraphs[0]) == _squash(title):
-        return paragraphs[1:]
+    """Remove the headline when the extractor kept it at the top of the body, together with a
+    short rubric line above it ("TRAVEL NEWS" / headline)."""
+    if not title:
+        return paragraphs
+    for index, line in enumerate(paragraphs[:3]):
+        if _squash(line) == _squash(title):
+            if all(len(p.split()) <= 4 for p in paragraphs[:index]):
+                return paragraphs[index + 1:]
+            break
     return paragraphs
+
+
+_SYNDICATION = re.compile(
+    r"^(artikel|berita|tulisan) ini (telah|sudah|juga) (tayang|terbit|naik|dimuat|diterbitkan)\b", re.I)
+
+
+def drop_syndication_notes(paragraphs: list[str]) -> list[str]:
+    """Remove "Artikel ini telah tayang di Kompas.com dengan judul …" / "… bisa dibaca
+    selengkapnya di sini" notes that group sites append to a story taken from a sister site."""
+    return [p for p in paragraphs if not (_SYNDICATION.match(p) and len(p.split()) <= 40)]
+
+
+_PLACEHOLDER = re.compile(r"^(\[[^\]]{1,60}\]\s*)+$|^[^\w\s]{2,}$")
+
+
+def drop_placeholder_lines(paragraphs: list[str]) -> list[str]:
+    """Remove embed placeholders and rules that are no prose: "[Gambas:Video 20detik]",
+    WordPress shortcodes left by a disabled plugin ("[caption id=…]"), "-----" separators."""
+    return [p for p in paragraphs if not _PLACEHOLDER.match(p)]
+
+
+_LONE_DATELINE = re.compile(r"^[A-Z][\w'.]*(?:[ ,]+[A-Z][\w'.]*){0,3}(?:\s*\([^)]{1,30}\))?\s*[-–—]{1,2}$")
+
+
+def join_lone_dateline(paragraphs: list[str]) -> list[str]:
+    """Glue a dateline printed on its own line ("Jakarta -", "<strong>Doha</strong> -") to the
+    paragraph it opens, as the newsroom wrote it."""
+    out: list[str] = []
+    for line in paragraphs:
+        if out and _LONE_DATELINE.match(out[-1]) and line[:1].isupper():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _squash(text: str) -> str:
@@ -595,9 +751,13 @@ def _squash(text: str) -> str:
 TEXT_RULES: tuple[TextRule, ...] = (
     join_label_value_lines,
     join_wrapped_lines,
+    join_lone_dateline,
+    drop_placeholder_lines,
+    drop_syndication_notes,
     truncate_at_trailing_sections,
     drop_baca_juga_lines,
     drop_comment_prompts,
+    drop_date_lines,
     strip_view_counters,
     drop_photo_credits,
     drop_back_links,

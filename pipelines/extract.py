@@ -27,7 +27,7 @@ from trafilatura.utils import load_html
 from pipelines.cleaning import clean_paragraphs, clean_tree, join_label_value_lines, join_wrapped_lines, split_paragraphs
 from pipelines.dates import WIB, PageDates, choose_modified, choose_published, iter_json_ld, read_page_dates
 from pipelines.metadata import (
-    GENERIC_AUTHORS, byline_author, canonical_url, choose_author, detect_language, extract_dateline, extract_title, metadata_author,
+    byline_author, is_placeholder_author, canonical_url, choose_author, detect_language, extract_dateline, extract_title, metadata_author,
     read_credit_lines, read_labelled_fields,
 )
 
@@ -110,7 +110,7 @@ def _read_raw(tree: HtmlElement, url: str) -> _RawEvidence:
 def _page_authors(tree: HtmlElement) -> tuple[str | None, ...]:
     """Metadata author, plus the byline only when metadata has no real name (saves a scan)."""
     declared = metadata_author(tree)
-    if declared and declared.lower() not in GENERIC_AUTHORS:
+    if declared and not is_placeholder_author(declared):
         return (declared,)
     return declared, byline_author(tree)
 
@@ -210,7 +210,7 @@ def extract_article(
     return Article(
         url=url, canonical_url=raw.canonical, title=raw.title, text=text,
         published=published, modified=choose_modified(raw.dates, published, now),
-        author=choose_author(credits, raw.authors, paragraphs), source_attribution=credits.get("sumber"),
+        author=choose_author(credits, raw.authors, paragraphs, url), source_attribution=credits.get("sumber"),
         dateline=extract_dateline(paragraphs), language=detect_language(tree, text),
         is_article=reason is None, reason=reason,
     )

@@ -67,7 +67,13 @@ def _clean_name(value: str) -> str:
     value = re.sub(r"^((di)?posting\s+oleh|ditulis\s+oleh|posted\s+by|written\s+by|by|oleh|penulis|reporter)"
                    r"\s*:?\s+", "", value.strip(), flags=re.I)
     value = re.split(r"\s+[|•·–—-]\s+|\s{2,}|\s+-\s*$", value)[0]
-    return value.strip(" .,:;|-–")
+    value = _ROLE_PREFIX.sub("", value.strip())
+    return _ROLE_SUFFIX.sub("", value).strip(" .,:;|-–")
+
+
+# "Kontributor Lhokseumawe, Masriadi" / "Dewi Kania Jurnalis": the role is not the name.
+_ROLE_PREFIX = re.compile(r"^(kontributor|koresponden|wartawan|jurnalis)\b[^,]{0,30},\s*", re.I)
+_ROLE_SUFFIX = re.compile(r"\s+(jurnalis|wartawan|kontributor|reporter)$", re.I)
 
 
 # ---------------------------------------------------------------- title and URL
@@ -196,9 +202,9 @@ def read_labelled_fields(tree: HtmlElement) -> dict[str, str]:
     return read_credit_lines(lines)
 
 
-def closing_initials(paragraphs: Sequence[str]) -> str | None:
-    """The newsroom initials closing the story ("(Fit)", "(Kominfo-lmj/bob)", "(T111k)."),
-    None for an anonymous "(*)"."""
+def closing_initials(paragraphs: Sequence[str], url: str = "") -> str | None:
+    """The writer's initials closing the story: "(Fit)" -> "Fit", "(Kominfo-lmj/bob)" -> "bob",
+    "(kpl/pur/tch)" on kapanlagi.com -> "pur"; None for an anonymous "(*)"."""
     if not paragraphs:
         return None
     match = _CLOSING_INITIALS.search(paragraphs[-1])
@@ -207,7 +213,28 @@ def closing_initials(paragraphs: Sequence[str]) -> str | None:
     mark = match["mark"].strip()
     if not _INITIALS_SHAPE.match(mark) or len(mark.split()) > 3 or not re.search(r"[A-Za-z]", mark):
         return None
-    return mark
+    return writer_initials(mark, urlsplit(url).hostname or "")
+
+
+_HOST_NOISE = frozenset({"www", "m", "com", "co", "id", "go", "net", "org", "or", "ac", "sch", "web", "news"})
+
+
+def _is_desk_code(segment: str, host: str) -> bool:
+    """A leading initials segment that names the outlet or desk, not a person: an institution
+    with its area ("Kominfo-lmj", "Humas-Polres") or the site's own abbreviation, whose letters
+    the host name spells in order ("kpl" in kapanlagi.com, "ant" in antaranews.com)."""
+    if "-" in segment or (segment[:1].isupper() and len(segment) >= 5):
+        return True
+    letters = iter("".join(label for label in host.lower().split(".") if label not in _HOST_NOISE))
+    return len(segment) >= 2 and all(char in letters for char in segment.lower())
+
+
+def writer_initials(mark: str, host: str = "") -> str:
+    """The writer among "desk/writer/editor" initials: the first segment that is not a desk code."""
+    segments = [part.strip() for part in mark.split("/") if part.strip()]
+    if len(segments) < 2:
+        return mark
+    return next((part for part in segments[:-1] if not _is_desk_code(part, host)), segments[-1])
 
 
 def _in_comments(element: HtmlElement) -> bool:
@@ -240,17 +267,26 @@ def metadata_author(tree: HtmlElement) -> str | None:
     return _clean_name(value) if value and not value.startswith("http") else None
 
 
-def choose_author(credits: dict[str, str], page_authors: Sequence[str | None], paragraphs: Sequence[str]) -> str | None:
+_PLACEHOLDER_WORDS = re.compile(r"\b(developer|webmaster|administrator|admin|superadmin)\b", re.I)
+
+
+def is_placeholder_author(name: str) -> bool:
+    """"admin", "Redaksi", "metrotvnews developer": an account, not a writer."""
+    return name.lower() in GENERIC_AUTHORS or bool(_PLACEHOLDER_WORDS.search(name))
+
+
+def choose_author(credits: dict[str, str], page_authors: Sequence[str | None], paragraphs: Sequence[str],
+                  url: str = "") -> str | None:
     """Best author: a typed Penulis/Reporter credit, then ``page_authors`` (metadata, byline),
     then the Editor, then closing initials. Placeholder names ("admin", "Redaksi") rank last."""
     candidates = [
         *(credits.get(label) for label in AUTHOR_LABELS),
         *page_authors,
         *(credits.get(label) for label in EDITOR_LABELS),
-        closing_initials(paragraphs),
+        closing_initials(paragraphs, url),
     ]
     named = [c for c in candidates if c]
-    real = [c for c in named if c.lower() not in GENERIC_AUTHORS]
+    real = [c for c in named if not is_placeholder_author(c)]
     return (real or named or [None])[0]
 
 

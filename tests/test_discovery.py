@@ -521,3 +521,18 @@ def test_listing_links_lihat_semua_berita() -> None:
     <a href="/berita">Lihat semua berita</a><a href="/berita?page=1">2</a><a href="/kontak">Kontak</a>"""
     home = "https://kominfo.example.go.id/"
     assert listing_links(html, home, home) == ["https://kominfo.example.go.id/berita"]
+
+
+def test_blogger_next_page_on_blogger_com_moves_onto_the_blog_host() -> None:
+    from crawler.discovery import feed_next_on_own_host
+
+    home = "https://globalinvestigasinews.example.id/"
+    feed = "https://globalinvestigasinews.example.id/feeds/posts/default"
+    blogger = ("http://www.blogger.com/feeds/4133318116112233/posts/default"
+               "?start-index=26&max-results=25")
+    assert feed_next_on_own_host(blogger, feed, home) == (
+        "https://globalinvestigasinews.example.id/feeds/posts/default"
+        "?start-index=26&max-results=25")
+    same = feed + "?start-index=26&max-results=25"
+    assert feed_next_on_own_host(same, feed, home) == same
+    assert feed_next_on_own_host("https://elsewhere.example.com/feed/", feed, home) is None

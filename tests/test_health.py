@@ -25,7 +25,8 @@ S = HealthSettings(silent_runs=3, min_baseline_runs=2, failed_runs=2, min_sample
 
 
 def run(days_ago: float, status: str = "ok", new: int = 5, words: tuple[int, ...] = (300,) * 5,
-        requests: int = 40, errors: dict[str, int] | None = None, not_articles: int = 0) -> RunRecord:
+        requests: int = 40, errors: dict[str, int] | None = None,
+        not_articles: int = 0) -> RunRecord:
     errors = errors or {}
     started = (NOW - timedelta(days=days_ago)).isoformat()
     return RunRecord(run_id=f"r{days_ago}", started=started, status=status, requests=requests,
@@ -96,8 +97,8 @@ def test_error_rate_jump_against_the_sites_own_history() -> None:
 def test_blocked_and_robots_forbidden_use_the_extraction_and_spider_counts() -> None:
     normal = [run(d) for d in range(2, 5)]
     assert rules(history(run(1, errors={"blocked": 3}), *normal)) == ["blocked"]
-    assert rules(history(run(1, new=0, errors={"robots_forbidden": 1}), *normal)) == \
-        ["robots_forbidden"]
+    forbidden = history(run(1, new=0, errors={"robots_forbidden": 1}), *normal)
+    assert rules(forbidden) == ["robots_forbidden"]
 
 
 def test_failing_after_consecutive_failed_runs() -> None:
@@ -121,15 +122,15 @@ def test_settings_from_a_table_refuse_unknown_keys() -> None:
 
 
 # the database reader and the command -----------------------------------------------------------
-def seed(db: Path, runs: list[dict[str, Any]], articles: list[dict[str, Any]]) -> None:
+def seed(db: Path, runs: list[dict[str, Any]], articles: list[tuple[str, int]]) -> None:
     store = Store(db)
     store.db["sources"].insert({"name": "lumajang", "url": "http://x/"})
     store.db["crawl_runs"].insert_all(
         {"run_id": r["run_id"], "source": "lumajang", "started": r["started"], "ended": r["ended"],
          "status": r.get("status", "ok"), "requests": 10, "pages": 10,
          "new_articles": r["new"], "known_skipped": 0, "too_old": 0, "not_articles": 0,
-         "errors": json.dumps(r.get("errors", {})), "error_count": sum(r.get("errors", {}).values()),
-         "skipped": "{}"} for r in runs)
+         "errors": json.dumps(r.get("errors", {})),
+         "error_count": sum(r.get("errors", {}).values()), "skipped": "{}"} for r in runs)
     store.db["articles"].insert_all(
         {"url": f"http://x/{i}", "url_key": f"x/{i}", "source": "lumajang", "fetched_at": a[0],
          "word_count": a[1]} for i, a in enumerate(articles))

@@ -56,11 +56,26 @@ def test_read_credit_lines_and_labelled_drupal_fields() -> None:
 
 
 @pytest.mark.parametrize(("last", "expected"), [
-    ("pungkas Siti Baroroh. (Fit)", "Fit"), ("Jelasnya. (Kominfo-lmj/bob)", "Kominfo-lmj/bob"),
+    ("pungkas Siti Baroroh. (Fit)", "Fit"), ("Jelasnya. (Kominfo-lmj/bob)", "bob"),
     ("Tuturnya. (T111k).", "T111k"), ("tandasnya. (*)", None), ("hadir 33 (tiga puluh tiga orang pengurus inti)", None),
 ])
 def test_closing_initials(last: str, expected: str | None) -> None:
     assert metadata.closing_initials(["Paragraf awal.", last]) == expected
+
+
+@pytest.mark.parametrize(("mark", "host", "writer"), [
+    ("kpl/pur/tch", "www.kapanlagi.com", "pur"), ("fyk/fay", "inet.detik.com", "fyk"),
+    ("Cas/Isk", "tekno.liputan6.com", "Cas"), ("Humas-Polres/rd", "tribratanews.x.polri.go.id", "rd"),
+])
+def test_writer_initials_skip_desk_and_outlet_codes(mark: str, host: str, writer: str) -> None:
+    assert metadata.writer_initials(mark, host) == writer
+
+
+@pytest.mark.parametrize(("value", "name"), [
+    ("Kontributor Lhokseumawe, Masriadi", "Masriadi"), ("Dewi Kania Jurnalis", "Dewi Kania"),
+])
+def test_author_names_lose_their_role(value: str, name: str) -> None:
+    assert metadata.read_credit_lines([f"Penulis: {value}"]) == {"penulis": name}
 
 
 def test_choose_author_ranks_credits_then_page_then_initials() -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler.demo.model import Request
 from crawler.demo.sites import build_sites
+from crawler.sources import Source
 from pipelines.storage import NewArticle, Store
 from tests.conftest import run_pantau
 
@@ -16,12 +16,7 @@ SEED = json.loads((Path(__file__).resolve().parent.parent / "crawler/demo/pages/
                   .read_text(encoding="utf-8"))
 
 
-@dataclass
-class Src:
-    name: str = "lumajang"
-    url: str = "http://127.0.0.4/"
-    kind: str = "government"
-    region: str | None = "Kabupaten Lumajang"
+SOURCE = Source(name="lumajang", url="http://127.0.0.4/", kind="government", region="Kabupaten Lumajang")
 
 
 def seed_page() -> bytes:
@@ -35,7 +30,7 @@ def stale_db(tmp_path: Path) -> Path:
     """A database whose one article was stored by older, worse rules: clutter in the body."""
     db = tmp_path / "p.db"
     store = Store(db)
-    store.register_sources([Src()])
+    store.register_sources([SOURCE])
     url = "http://127.0.0.4" + SEED["url_path"]
     store.add_article(NewArticle(
         url=url, url_key=url, source="lumajang", title="BUPATI: stale title – Kominfo Lumajang",

@@ -163,6 +163,7 @@ def test_settings_file_defaults_paths_and_groups(tmp_path: Path) -> None:
      "[[schedule.groups]]\nname = 'b'\nsources = ['x']\ncron = '0 2 * * *'\n", "in both"),
     ("[[schedule.groups]]\nname = 'a'\nsources = ['x']\n", "name, sources and cron"),
     ("[alert]\n", "unknown table(s) alert"),
+    ("[[schedule.groups]]\nname = 'a b'\nsources = ['x']\ncron = '0 1 * * *'\n", "letters"),
     ("[crawl\n", "p.toml"),
 ])
 def test_settings_file_mistakes_are_named(tmp_path: Path, text: str, message: str) -> None:
@@ -263,6 +264,7 @@ def test_a_missed_night_is_kept_for_catch_up_and_a_new_cron_replaces_it(tmp_path
     store = scheduler.SQLiteJobStore(config.schedule.jobs_db)
     store.start(BackgroundScheduler(timezone="UTC"), "default")
     job = store.lookup_job("crawl:default")
+    assert job is not None
     job.next_run_time = missed
     store.update_job(job)
     register(config)                                           # the service starts again
@@ -271,12 +273,11 @@ def test_a_missed_night_is_kept_for_catch_up_and_a_new_cron_replaces_it(tmp_path
                     "sources = ['x']\ncron = '0 3 * * *'\n")
     changed = scheduler.load_config(path)
     register(changed)
-    assert stored_next_run(changed, "crawl:default").hour == 2
-    assert stored_next_run(changed, "crawl:polri").hour == 3
+    assert [stored_next_run(changed, f"crawl:{g}").hour for g in ("default", "polri")] == [2, 3]
 
 
 # watchdogs (no crawl needed: a stand-in process) -----------------------------------------------
-def stand_in(tmp_path: Path, code: str, **limits: float) -> scheduler.CrawlProcess:
+def stand_in(tmp_path: Path, code: str, **limits: Any) -> scheduler.CrawlProcess:
     crawl = scheduler.CrawlSettings(sources=tmp_path / "s.yaml", db=tmp_path / "p.db",
                                     workdir=tmp_path, **limits)
     return scheduler.CrawlProcess([sys.executable, "-c", code], crawl, tmp_path / "crawl.log")
@@ -305,6 +306,22 @@ def test_a_stop_request_ends_the_crawl_gracefully(tmp_path: Path) -> None:
     stop = threading.Event()
     threading.Timer(0.5, stop.set).start()
     assert proc.wait(stop) == -signal.SIGTERM and proc.ending == "stopped"
+
+
+@pytest.mark.parametrize("ending, code, statuses, orphans, outcome", [
+    (None, 0, ["ok", "failed"], 0, "ok"),
+    (None, 0, ["failed", "failed"], 0, "failed"),
+    (None, 0, ["ok", "interrupted"], 0, "interrupted"),   # CLOSESPIDER_TIMEOUT
+    (None, 1, [], 0, "crashed"),                          # e.g. a broken sources file
+    (None, 0, ["running"], 1, "crashed"),                 # exited 0 but never closed its rows
+    (None, -9, ["running"], 1, "crashed"),                # killed from outside
+    ("time_limit", -15, ["interrupted"], 0, "time_limit"),
+    ("stopped", 0, ["interrupted"], 0, "stopped"),
+])
+def test_how_a_run_ended(ending: str | None, code: int, statuses: list[str], orphans: int,
+                         outcome: str) -> None:
+    rows = [{"status": s} for s in statuses]
+    assert scheduler.judge(ending, code, rows, orphans)[0] == outcome
 
 
 # real scheduled crawls -------------------------------------------------------------------------
@@ -402,7 +419,8 @@ def test_a_redesigned_site_is_flagged_after_the_configured_runs_and_alerts_arriv
         sources.write_text(sites.sources_yaml(["tribratanews-tulungagung", "lumajang"]),
                            encoding="utf-8")
         alerts = (f"[alerts]\nmin_score = 0.5\nmax_stories = 1000\n"
-                  f"[alerts.webhook]\nurl = \"{hook.url}\"\nurl_env = \"\"\nextra = {{chat_id = 7}}\n"
+                  f"[alerts.webhook]\nurl = \"{hook.url}\"\nurl_env = \"\"\n"
+                  f"extra = {{chat_id = 7}}\n"
                   f"[alerts.smtp]\nhost = \"127.0.0.1\"\nport = {smtp.port}\nsecurity = \"none\"\n"
                   f"to = [\"humas@polres.example\"]\n")
         config = write_config(tmp_path, sources, alerts=alerts,

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from crawler.sources import Source
 from pipelines.storage import NewArticle, Store, open_readonly
 
 WIB = timezone(timedelta(hours=7))
 
 
-@dataclass
-class Src:
-    name: str = "kominfo-babel"
-    url: str = "https://babelprov.go.id/"
-    kind: str = "government"
-    region: str | None = "Kepulauan Bangka Belitung"
+SOURCE = Source(name="kominfo-babel", url="https://babelprov.go.id/", kind="government", region="Kepulauan Bangka Belitung")
 
 
 def article(url: str = "https://babelprov.go.id/berita/rakor-konflik-sosial", **kw: object) -> NewArticle:
@@ -37,7 +32,7 @@ def article(url: str = "https://babelprov.go.id/berita/rakor-konflik-sosial", **
 @pytest.fixture
 def store() -> Store:
     s = Store(":memory:")
-    s.register_sources([Src()])
+    s.register_sources([SOURCE])
     return s
 
 
@@ -98,7 +93,7 @@ def test_failed_run_does_not_move_the_window(store: Store) -> None:
 def test_wal_lets_a_reader_in_while_a_writer_holds_a_transaction(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
     writer = Store(db)
-    writer.register_sources([Src()])
+    writer.register_sources([SOURCE])
     writer.add_article(article())
     writer.db.conn.execute("begin immediate")
     writer.db.conn.execute("update articles set status = 'relevant'")

@@ -298,6 +298,7 @@ class NewsSpider(scrapy.Spider):
         yield from self._article_requests(src, [l.url for l in fresh], via="feed",
                                           dates={l.url: l.published for l in fresh})
         depth = response.meta["depth"]
+        next_url = next_url and discovery.feed_next_on_own_host(next_url, response.url, src.url)
         if next_url and fresh and depth < self.max_listing_pages:
             yield from self._discovery_request(src, next_url, self.parse_feed, via="feed",
                                                depth=depth + 1)

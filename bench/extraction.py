@@ -1,0 +1,210 @@
+"""Extraction benchmark: Pantau against trafilatura (default and favor_precision) and newspaper4k.
+
+Prints one table per corpus, every extractor side by side, from ONE run:
+
+* the gold set (``tests/fixtures/gold``, plus the gold pages whose HTML stays in ../shared);
+* the ScrapingHub article-extraction benchmark in ../shared/corpus/scrapinghub (181 English
+  pages, body only), skipped with a message when ../shared is absent.
+
+Columns: mean body F1 (bag of lower-cased ``\\w+`` tokens), clutter snippets leaked (``must_go``),
+title / date (calendar day) / author accuracy, pages per second, and speed relative to plain
+trafilatura. Timing is interleaved: each page goes through every extractor in turn, in a rotating
+order, so cache and CPU-frequency effects are shared fairly. Every extractor gets the raw bytes.
+
+    python bench/extraction.py            # all extractors, both corpora
+    python bench/extraction.py --pages    # also Pantau's per-page F1 and misses on the gold set
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import trafilatura  # noqa: E402
+
+from pipelines.extract import extract_article  # noqa: E402
+from tests.goldset import SHARED, GoldPage, Result, available_gold, load_gold, mean, score  # noqa: E402
+
+Extractor = Callable[[GoldPage], Result]
+SCRAPINGHUB = SHARED / "scrapinghub"
+
+
+# ---------------------------------------------------------------- extractors
+
+def pantau(page: GoldPage) -> Result:
+    """Pantau's own extraction."""
+    article = extract_article(page.html, page.url, now=page.now)
+    return Result(article.text, article.title, article.published, article.author,
+                  article.source_attribution, article.dateline)
+
+
+def _as_datetime(value: str | None) -> datetime | None:
+    """trafilatura's "YYYY-MM-DD" date as a naive datetime."""
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _trafilatura(page: GoldPage, **options: bool) -> Result:
+    """trafilatura with its defaults (comments included, as ``extract`` outputs them)."""
+    doc = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True, **options)
+    if doc is None:
+        return Result("")
+    text = "\n".join(part for part in (doc.text, doc.comments) if part)
+    return Result(text, doc.title, _as_datetime(doc.date), doc.author)
+
+
+def trafilatura_default(page: GoldPage) -> Result:
+    """Plain trafilatura, as a newcomer would call it."""
+    return _trafilatura(page)
+
+
+def trafilatura_precision(page: GoldPage) -> Result:
+    """trafilatura tuned for precision."""
+    return _trafilatura(page, favor_precision=True)
+
+
+def newspaper_extractor() -> Extractor | None:
+    """newspaper4k, or None (with a message) when it is not installed."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from newspaper import Article
+    except ImportError as error:
+        print(f"newspaper4k skipped: cannot import it ({error}); `pip install newspaper4k` to include it.")
+        return None
+
+    def newspaper4k(page: GoldPage) -> Result:
+        """newspaper4k given the saved HTML (no download), Indonesian stop words on Indonesian pages."""
+        article = Article(page.url, language=page.spec.get("language", "id"), fetch_images=False)
+        article.download(input_html=page.html.decode("utf-8", "replace"))
+        article.parse()
+        published = article.publish_date
+        if isinstance(published, date) and not isinstance(published, datetime):
+            published = datetime(published.year, published.month, published.day)
+        return Result(article.text, article.title, published, (article.authors or [None])[0])
+
+    return newspaper4k
+
+
+# ---------------------------------------------------------------- corpora
+
+def scrapinghub_pages() -> list[GoldPage]:
+    """The ScrapingHub pages as gold pages (body only), or [] when ../shared is absent."""
+    truth_path = SCRAPINGHUB / "ground-truth.json"
+    if not truth_path.exists():
+        return []
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    pages = []
+    for key, item in sorted(truth.items()):
+        page = GoldPage(key, {"url": item["url"], "now": "2030-01-01T00:00:00+00:00", "body": [item["articleBody"]],
+                              "language": "en"}, SCRAPINGHUB / "html" / f"{key}.json")
+        page.__dict__["html"] = gzip.decompress((SCRAPINGHUB / "html" / f"{key}.html.gz").read_bytes())
+        pages.append(page)
+    return pages
+
+
+# ---------------------------------------------------------------- running
+
+@dataclass
+class Tally:
+    """One extractor's figures on one corpus."""
+
+    f1: list[float] = field(default_factory=list)
+    leaks: int = 0
+    fields: dict[str, list[bool]] = field(default_factory=dict)
+    seconds: float = 0.0
+    misses: list[str] = field(default_factory=list)
+
+
+def run(pages: list[GoldPage], extractors: dict[str, Extractor]) -> dict[str, Tally]:
+    """Every page through every extractor, interleaved, timing only the extraction call."""
+    tallies = {name: Tally() for name in extractors}
+    names = list(extractors)
+    for index, page in enumerate(pages):
+        _ = page.html, page.body  # read and decompress outside the timed call
+        order = names[index % len(names):] + names[:index % len(names)]
+        for name in order:
+            started = time.perf_counter()
+            result = extractors[name](page)
+            tallies[name].seconds += time.perf_counter() - started
+            _record(tallies[name], page, result)
+    return tallies
+
+
+def _record(tally: Tally, page: GoldPage, result: Result) -> None:
+    """Add one page's score to an extractor's tally."""
+    scored = score(result, page)
+    tally.f1.append(scored.f1)
+    tally.leaks += len(scored.leaks)
+    for name, ok in scored.fields.items():
+        tally.fields.setdefault(name, []).append(ok)
+    wrong = [name for name, ok in scored.fields.items() if not ok]
+    if scored.f1 < 0.97 or scored.leaks or scored.lost or wrong:
+        tally.misses.append(f"{page.id[:58]:58} F1={scored.f1:.3f} leaks={scored.leaks} lost={scored.lost} "
+                            f"wrong={wrong}")
+
+
+def _accuracy(tally: Tally, name: str) -> str:
+    """Share of correct values of a field, or "-" when the corpus has no gold for it."""
+    values = tally.fields.get(name)
+    return f"{sum(values) / len(values):.3f}" if values else "-"
+
+
+def print_table(title: str, pages: int, tallies: dict[str, Tally], with_snippets: bool) -> None:
+    """One corpus, all extractors side by side."""
+    base = tallies.get("trafilatura (default)")
+    print(f"\n{title}: {pages} pages")
+    header = f"{'extractor':24} {'body F1':>8} {'leaks':>6} {'title':>6} {'date':>6} {'author':>6} {'pages/s':>8} {'vs trafilatura':>15}"
+    print(header)
+    print("-" * len(header))
+    for name, tally in tallies.items():
+        speed = pages / tally.seconds if tally.seconds else 0.0
+        ratio = (base.seconds / tally.seconds) if base and tally.seconds else 0.0
+        leaks = str(tally.leaks) if with_snippets else "-"
+        print(f"{name:24} {mean(tally.f1):8.3f} {leaks:>6} {_accuracy(tally, 'title'):>6} "
+              f"{_accuracy(tally, 'published'):>6} {_accuracy(tally, 'author'):>6} {speed:8.1f} {ratio:14.2f}x")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both corpora and print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", action="store_true", help="list Pantau's misses on the gold set")
+    parser.add_argument("--only", help="run only the gold pages whose id contains this text")
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)  # trafilatura/htmldate log every odd page
+    warnings.simplefilter("ignore")
+    extractors: dict[str, Extractor] = {"pantau": pantau, "trafilatura (default)": trafilatura_default,
+                                        "trafilatura (precision)": trafilatura_precision}
+    if (news := newspaper_extractor()) is not None:
+        extractors["newspaper4k"] = news
+    gold = [p for p in available_gold() if not args.only or args.only in p.id]
+    absent = len(load_gold()) - len(available_gold())
+    note = f" ({absent} shared-corpus pages skipped: ../shared absent)" if absent else ""
+    tallies = run(gold, extractors)
+    print_table(f"Gold set (tests/fixtures/gold){note}", len(gold), tallies, with_snippets=True)
+    if args.pages:
+        print("\nPantau misses on the gold set:\n" + "\n".join(tallies["pantau"].misses))
+    hub = scrapinghub_pages()
+    if not hub:
+        print("\nScrapingHub benchmark skipped: ../shared/corpus/scrapinghub is absent.")
+        return 0
+    print_table("ScrapingHub article-extraction benchmark (English, body only)", len(hub), run(hub, extractors),
+                with_snippets=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
