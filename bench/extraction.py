@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", action="store_true", help="list Pantau's misses on the gold set")
     parser.add_argument("--only", help="run only the gold pages whose id contains this text")
+    parser.add_argument("--gold-only", action="store_true", help="skip the ScrapingHub corpus")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # trafilatura/htmldate log every odd page
     warnings.simplefilter("ignore")
@@ -197,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     print_table(f"Gold set (tests/fixtures/gold){note}", len(gold), tallies, with_snippets=True)
     if args.pages:
         print("\nPantau misses on the gold set:\n" + "\n".join(tallies["pantau"].misses))
-    hub = scrapinghub_pages()
+    hub = [] if args.gold_only else scrapinghub_pages()
+    if args.gold_only:
+        return 0
     if not hub:
         print("\nScrapingHub benchmark skipped: ../shared/corpus/scrapinghub is absent.")
         return 0

@@ -20,6 +20,8 @@ from urllib.request import Request as UrlRequest, urlopen
 import click
 from tabulate import tabulate
 
+from crawler.ops_cli import health, schedule
+from crawler.settings import user_agent
 from crawler.sources import SourcesError, load_sources, select_sources
 from crawler.window import WindowError, parse_since
 from pipelines.storage import Store
@@ -80,6 +82,8 @@ def run_crawl(*, sources: str, db: str, select: Sequence[str], since: str | None
     scrapy_settings = Settings()
     scrapy_settings.setmodule("crawler.settings", priority="project")
     scrapy_settings.setdict(settings, priority="cmdline")
+    if "PANTAU_CONTACT_URL" in settings and "USER_AGENT" not in settings:
+        scrapy_settings.set("USER_AGENT", user_agent(settings["PANTAU_CONTACT_URL"]), "cmdline")
     if quiet:
         scrapy_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     Store(db).close()  # create or migrate before the crawl, so a schema error is reported early
@@ -87,7 +91,17 @@ def run_crawl(*, sources: str, db: str, select: Sequence[str], since: str | None
     process.crawl("news", sources=sources, db=db, since=since or "",
                   select=",".join(select), max_pages=max_pages, run_id=run_id)
     process.start()
+    check_finished(db, run_id)
     return run_id
+
+
+def check_finished(db: str, run_id: str) -> None:
+    """A crawl that never opened (or died inside Scrapy) must not look like a quiet night."""
+    rows = summary_rows(db, run_id)
+    if not rows:
+        raise click.ClickException(f"the crawl did not start (run {run_id}); see the log above")
+    if any(r["status"] == "running" for r in rows):
+        raise click.ClickException(f"the crawl did not finish (run {run_id}); see the log above")
 
 
 def summary_rows(db: str, run_id: str) -> list[dict[str, Any]]:
@@ -425,6 +439,9 @@ def demo(db: str, since: str) -> None:
         f"  pantau runs --db {db}\n  datasette {db}   (if installed: browse and search)\n"
         f"Crawl real sites (needs internet): pantau crawl --sources sources.yaml --since 3d")
 
+
+main.add_command(schedule)
+main.add_command(health)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -39,9 +39,14 @@ PANTAU_OVERLAP_DAYS = 1
 PANTAU_CONTACT_URL = os.environ.get("PANTAU_CONTACT_URL", "https://github.com/pantau-id/pantau")
 PANTAU_MAX_CRAWL_DELAY = 30.0
 
-USER_AGENT = (
-    f"Pantau/0.1 (news monitoring for regional public-order analysis; +{PANTAU_CONTACT_URL})"
-)
+
+
+def user_agent(contact_url: str) -> str:
+    """Pantau's User-Agent: who we are, why we crawl, and where site owners can reach us."""
+    return f"Pantau/0.1 (news monitoring for regional public-order analysis; +{contact_url})"
+
+
+USER_AGENT = user_agent(PANTAU_CONTACT_URL)
 
 # Politeness: robots.txt obeyed (Crawl-delay too, see crawler/politeness.py), a per-site delay,
 # AutoThrottle adapting to each site's latency, few parallel requests per site.

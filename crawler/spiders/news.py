@@ -161,7 +161,9 @@ class NewsSpider(scrapy.Spider):
 
     def discover(self, src: Source, robots_sitemaps: list[str]) -> Iterator[Request]:
         """Every discovery path of one source, once its robots.txt is known."""
-        yield self._listing_request(src, src.url, depth=1, via="home")
+        home = self._listing_request(src, src.url, depth=1, via="home")
+        home.meta["is_home"] = True
+        yield home
         for template in src.listings:
             yield self._listing_request(src, src.listing_url(template, 1), depth=1,
                                         via="listing", template=template)
@@ -419,7 +421,7 @@ class NewsSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             by_robots = "robots" in str(failure.value).lower()
             counts.skipped["robots_disallowed" if by_robots else "ignored"] += 1
-            if by_robots and request.meta.get("via") == "home":
+            if by_robots and request.meta.get("is_home"):
                 counts.errors["robots_forbidden"] += 1  # robots.txt now closes the site to us
         self.logger.debug("failed %s: %r", request.url, failure.value)
 
