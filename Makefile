@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test bench lint clean setup
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test bench lint clean setup browser
 
 setup: $(VENV)/.installed
 
@@ -16,8 +18,16 @@ $(VENV)/.installed: pyproject.toml
 demo: setup            ## serve the bundled offline demo sites and crawl them into demo.db
 	$(BIN)/pantau demo
 
-test: setup            ## the whole test suite (real crawls of loopback fixture sites)
+test: setup browser    ## the whole test suite (real crawls of loopback fixture sites, a real browser)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+browser:               ## Debian's chromium for the review app's browser tests (Playwright drives it)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; \
+	fi
 
 bench: setup           ## benchmarks print their figures (see bench/)
 	$(BIN)/python bench/crawl.py

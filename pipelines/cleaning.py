@@ -276,10 +276,17 @@ def drop_captions(tree: HtmlElement) -> HtmlElement:
     return drop_figcaptions(_drop_marked(tree, _CAPTIONS))
 
 
+_CAPTION_BOXES = XPath("//figcaption|//table[.//img]|//blockquote[contains(@class,'twitter-tweet') or "
+                       "contains(@class,'instagram-media') or contains(@class,'tiktok-embed')]")
+CAPTION_BOX_WORDS = 40
+
+
 def drop_figcaptions(tree: HtmlElement) -> HtmlElement:
-    """Remove <figcaption> elements (photo captions and credits)."""
-    for element in tree.xpath("//figcaption"):
-        _remove(element)
+    """Remove <figcaption>s, image tables with a short caption (old CMSs lay a photo and its
+    credit out in a <table>) and embedded social posts (a tweet is a quote card, not prose)."""
+    for element in _CAPTION_BOXES(tree):
+        if element.getparent() is not None and (element.tag != "table" or _has_few_words(element, CAPTION_BOX_WORDS)):
+            _remove(element)
     return tree
 
 
@@ -438,7 +445,7 @@ def _wrap_run(holder: HtmlElement, before: HtmlElement | None, run: list[HtmlEle
     lead = holder.text if before is None else before.tail
     words = len((lead or "").split()) + sum(len(" ".join(el.itertext()).split()) + len((el.tail or "").split())
                                             for el in run if isinstance(el.tag, str))
-    if words < LOOSE_RUN_MIN_WORDS:
+    if words < LOOSE_RUN_MIN_WORDS and not _LONE_DATELINE.match(_run_text(lead, run)):
         return
     paragraph = holder.makeelement("p")
     paragraph.text = lead
@@ -449,6 +456,12 @@ def _wrap_run(holder: HtmlElement, before: HtmlElement | None, run: list[HtmlEle
         before.tail = None
         before.addnext(paragraph)
     paragraph.extend(run)
+
+
+def _run_text(lead: str | None, run: list[HtmlElement]) -> str:
+    """The squeezed text of a short loose run ("<strong>Jakarta</strong> -")."""
+    parts = [lead or ""] + [f"{' '.join(el.itertext())} {el.tail or ''}" for el in run if isinstance(el.tag, str)]
+    return " ".join(" ".join(parts).split())
 
 
 _LISTS = XPath("//ul[count(li) >= 3]|//ol[count(li) >= 3]")
@@ -596,9 +609,14 @@ _PHOTO_CREDIT = re.compile(
 )
 
 
+_TRAILING_CREDIT = re.compile(r"[.(]\s*(foto|dok\.?|dokumentasi|sumber foto|photo)\s*[:/]\s*[^.]{1,40}\)?\.?$", re.I)
+
+
 def drop_photo_credits(paragraphs: list[str]) -> list[str]:
-    """Remove short photo credit/caption lines ("Dok. Kominfo-lmj", "Foto: Humas Polres")."""
-    return [p for p in paragraphs if not (_PHOTO_CREDIT.match(p) and len(p.split()) <= 15)]
+    """Remove short photo credit/caption lines ("Dok. Kominfo-lmj", "Foto: Humas Polres") and
+    captions that end with their credit ("Kapolres menyerahkan bantuan. (Foto: Humas)")."""
+    return [p for p in paragraphs if not (
+        (_PHOTO_CREDIT.match(p) and len(p.split()) <= 15) or (_TRAILING_CREDIT.search(p) and len(p.split()) <= 30))]
 
 
 _BACK_LINK = re.compile(r"^(kembali( ke)?\b.{0,30}|back to\b.{0,30}|« ?kembali|selengkapnya|read more)$", re.I)

@@ -238,16 +238,35 @@ def read_page_dates(tree: HtmlElement, url: str) -> PageDates:
 
 
 def _read_visible(tree: HtmlElement, found: PageDates) -> None:
-    """Visible dates and relative phrases in date/byline elements outside page chrome."""
+    """Visible dates and relative phrases in date/byline elements outside page chrome, then in
+    the lines printed right under the headline (themes that give the date line no date-ish class)."""
     for element in _WITH_ATTRS(tree):
         if element.tag in ("script", "style") or not _DATE_MARKERS.search(_marks(element)):
             continue
-        text = _short_text(element, 200)
-        if not text or not (_DIGIT.search(text) or RELATIVE.search(text)) or _in_chrome(element):
-            continue
-        found.visible.extend(iter_visible_dates(text))
-        if RELATIVE.search(text):
-            found.relative_texts.append(text)
+        _read_date_line(element, found)
+    if not found.visible:
+        for element in _headline_neighbours(tree):
+            _read_date_line(element, found)
+
+
+def _read_date_line(element: HtmlElement, found: PageDates) -> None:
+    """Dates (or a relative phrase) in one short element outside page chrome."""
+    text = _short_text(element, 200)
+    if not text or not (_DIGIT.search(text) or RELATIVE.search(text)) or _in_chrome(element):
+        return
+    found.visible.extend(iter_visible_dates(text))
+    if RELATIVE.search(text):
+        found.relative_texts.append(text)
+
+
+HEADLINE_NEIGHBOURS = 3
+
+
+def _headline_neighbours(tree: HtmlElement) -> list[HtmlElement]:
+    """The few elements printed right after the headline <h1>: where a story's date line sits."""
+    for h1 in tree.iter("h1"):
+        return [el for el in h1.itersiblings() if isinstance(el.tag, str)][:HEADLINE_NEIGHBOURS]
+    return []
 
 
 def _short_text(element: HtmlElement, limit: int) -> str | None:

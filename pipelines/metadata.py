@@ -37,10 +37,12 @@ _DOMAIN_PREFIX = re.compile(r"^[\w-]+(\.[\w-]+)*\.(com|id|net|org|info|news|co)\
 _CLOSING_INITIALS = re.compile(r"\((?P<mark>[^()]{1,40})\)\.?\s*$")
 _INITIALS_SHAPE = re.compile(r"^[\w.\-/ ]+$")
 DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Za-z'.]*(?:\s+[A-Z][A-Za-z'.]*){0,2})"
-    r"(?:\s*,\s*(?P<second>[A-Z][\w .]{0,25}?))?(?:\s*\([^)]{1,40}\))?"
-    r"(?:\s*[-–—|]+|\s+l\s+)(?=\s*[A-Za-z])"
+    r"^(?P<place>[A-Z][\w'.]*(?:\s+[A-Z][\w'.]*){0,2})"
+    r"(?:\s*,\s*(?P<second>[A-Z][\w .]{0,25}?))?(?:\s*,\s*\d{1,2}\s+[A-Za-z]+\s+\d{4})?(?:\s*\([^)]{1,40}\))?"
+    r"(?:\s*[-–—|:]+|\s+l\s+)(?=\s*[A-Za-z]|\s*$)"
 )
+# "Liputan6.com, Jakarta London Love Story…": an outlet, a comma and the place, no separator.
+_OUTLET_PLACE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:com|id|net|co)\b,\s*(?P<place>[A-Z][a-z]+|[A-Z]{3,})\b")
 _INDONESIAN_WORDS = frozenset("yang dan di dengan untuk dari ini itu dalam pada tidak akan juga oleh ke".split())
 _ENGLISH_WORDS = frozenset("the and of to in is that for with on was as by are from".split())
 
@@ -296,11 +298,12 @@ def extract_dateline(paragraphs: Sequence[str]) -> str | None:
     """Place name opening the story ("Tulungagung l Detikkasus.com –" -> "Tulungagung",
     "TULUNGAGUNG –" -> "Tulungagung", "Jambi-GlobalInvestigasinews.com." -> "Jambi")."""
     for paragraph in paragraphs[:2]:
-        match = DATELINE.match(paragraph)
+        match = DATELINE.match(paragraph) or _OUTLET_PLACE.match(paragraph)
         if match:
             place = match["place"].strip(" .")
-            if _DOMAIN.match(place) and match["second"]:
-                place = match["second"].strip(" .")  # "REPUBLIKA.CO.ID, JAKARTA --"
+            second = match.groupdict().get("second")
+            if _DOMAIN.match(place) and second:
+                place = second.strip(" .")  # "REPUBLIKA.CO.ID, JAKARTA --"
             elif _DOMAIN.match(place):
                 return None
             return place.title() if place.isupper() else place

@@ -69,7 +69,9 @@ class GoldPage:
         """Expected body text: written paragraphs, or the shared page's body selector."""
         if "body" in self.spec:
             return "\n\n".join(self.spec["body"])
-        return body_by_selector(self.html, self.spec["body_css"], self.spec.get("body_drop", ()))
+        text = body_by_selector(self.html, self.spec["body_css"], self.spec.get("body_drop", ()))
+        skip = tuple(self.spec.get("body_skip", ()))
+        return "\n\n".join(p for p in text.split("\n\n") if not (skip and p.startswith(skip)))
 
     @property
     def must_survive(self) -> list[str]:
