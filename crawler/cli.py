@@ -21,6 +21,7 @@ import click
 from tabulate import tabulate
 
 from crawler.ops_cli import health, schedule
+from review.cli import review_password, serve
 from crawler.settings import user_agent
 from crawler.sources import SourcesError, load_sources, select_sources
 from crawler.window import WindowError, parse_since
@@ -440,8 +441,8 @@ def demo(db: str, since: str) -> None:
         f"Crawl real sites (needs internet): pantau crawl --sources sources.yaml --since 3d")
 
 
-main.add_command(schedule)
-main.add_command(health)
+for command in (schedule, health, serve, review_password):
+    main.add_command(command)
 
 if __name__ == "__main__":
     sys.exit(main())

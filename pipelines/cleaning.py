@@ -84,11 +84,17 @@ class _Marked:
 
     def __init__(self, markers: Sequence[str], regex: bool = False) -> None:
         self.pattern = re.compile("|".join(m if regex else re.escape(m) for m in markers))
+        # Pages repeat the same class strings hundreds of times: decide each distinct one once.
+        self.marks = lru_cache(maxsize=8192)(lambda marks: bool(self.pattern.search(marks)))
 
     def __call__(self, tree: HtmlElement) -> list[HtmlElement]:
         """Matching elements in document order."""
-        return [el for el in self._WITH_ATTRS(tree)
-                if self.pattern.search(f"{el.get('class', '')} {el.get('id', '')}".lower())]
+        return [el for el in self._WITH_ATTRS(tree) if self.marks(_marks_of(el))]
+
+
+def _marks_of(element: HtmlElement) -> str:
+    """Lower-cased class and id of an element, as the marker patterns read them."""
+    return f"{element.get('class', '')} {element.get('id', '')}".lower()
 
 
 def _marked_by(markers: Sequence[str]) -> _Marked:
@@ -103,8 +109,13 @@ def _is_content_holder(element: HtmlElement) -> bool:
 
 def _holds(element: HtmlElement) -> bool:
     """Is the element itself a headline or body container?"""
-    return element.tag == "h1" or element.get("itemprop") == "articleBody" or bool(
-        _HOLDER_RE.search(element.get("class") or ""))
+    return element.tag == "h1" or element.get("itemprop") == "articleBody" or _holder_class(element.get("class") or "")
+
+
+@lru_cache(maxsize=8192)
+def _holder_class(classes: str) -> bool:
+    """Does a class attribute name a body container (decided once per distinct string)?"""
+    return bool(_HOLDER_RE.search(classes))
 
 
 def _remove(element: HtmlElement) -> None:
@@ -341,22 +352,12 @@ def drop_headed_link_lists(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
-DOM_RULES: tuple[TreeRule, ...] = (
-    drop_comment_forms,
-    drop_share_widgets,
-    drop_related_post_boxes,
-    drop_baca_juga_boxes,
-    drop_sidebars_and_widgets,
-    drop_drupal_label_fields,
-    drop_blogger_post_footer,
-    drop_captions,
-    drop_headed_link_lists,
-)
 
 
 _HIDDEN = _Marked(HIDDEN_MARKERS, regex=True)
 _MARKED_FINDERS = (_COMMENTS, _SHARES, _RELATED_BOXES, _SIDEBARS, _BLOGGER_FOOTERS, _CAPTIONS, _HIDDEN)
 _ANY_MARKER = re.compile("|".join(f"(?:{finder.pattern.pattern})" for finder in _MARKED_FINDERS))
+_any_marker = lru_cache(maxsize=8192)(lambda marks: bool(_ANY_MARKER.search(marks)))
 
 
 STORY_MIN_WORDS = 80  # sibling paragraphs this long together are the story, not a widget
@@ -396,7 +397,7 @@ def drop_marked_regions(tree: HtmlElement) -> HtmlElement:
         if _holds(element):
             protected.add(element)
             protected.update(element.iterancestors())
-        elif _ANY_MARKER.search(f"{element.get('class', '')} {element.get('id', '')}".lower()):
+        elif _any_marker(_marks_of(element)):
             marked.append(element)
     for h1 in tree.iter("h1"):
         protected.add(h1)
@@ -415,7 +416,7 @@ def _attached(element: HtmlElement, tree: HtmlElement) -> bool:
 _INLINE_TAGS = frozenset({"a", "b", "strong", "i", "em", "span", "u", "font", "small", "sup", "sub", "br",
                           "abbr", "mark", "s", "q", "cite", "code"})
 _LOOSE_TEXT_HOLDERS = XPath("//*[self::div or self::span or self::td][p or div]"
-                            "[text()[string-length(normalize-space(.)) > 20]]")
+                            "[text()[normalize-space(.)]]")
 LOOSE_RUN_MIN_WORDS = 5
 
 
@@ -448,7 +449,12 @@ def _wrap_run(holder: HtmlElement, before: HtmlElement | None, run: list[HtmlEle
     if words < LOOSE_RUN_MIN_WORDS and not _LONE_DATELINE.match(_run_text(lead, run)):
         return
     paragraph = holder.makeelement("p")
-    paragraph.text = lead
+    paragraph.text = _squeezed(lead)
+    for element in run:
+        element.tail = _squeezed(element.tail)
+        for inner in element.iterdescendants():
+            inner.text, inner.tail = _squeezed(inner.text), _squeezed(inner.tail)
+        element.text = _squeezed(element.text)
     if before is None:
         holder.text = None
         holder.insert(0, paragraph)
@@ -456,6 +462,11 @@ def _wrap_run(holder: HtmlElement, before: HtmlElement | None, run: list[HtmlEle
         before.tail = None
         before.addnext(paragraph)
     paragraph.extend(run)
+
+
+def _squeezed(text: str | None) -> str | None:
+    """Source-code line breaks inside a wrapped run are not paragraph breaks: squeeze them."""
+    return re.sub(r"\s+", " ", text) if text else text
 
 
 def _run_text(lead: str | None, run: list[HtmlElement]) -> str:
@@ -486,17 +497,65 @@ def drop_teaser_lists(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
+_LAYOUT_TABLES = XPath("//table[.//table or .//div or .//p or .//form or .//h1 or .//h2]")
+_TABLE_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th"})
+
+
+def unwrap_layout_tables(tree: HtmlElement) -> HtmlElement:
+    """Turn layout tables (old regency CMSs build the whole page, header to footer, out of
+    nested <table>s holding paragraphs and forms) into plain <div>s, so the story reads as
+    paragraphs instead of one "| … |" table row. Data tables hold no blocks and stay."""
+    tables = _LAYOUT_TABLES(tree)
+    own_parts = [[part for part in table.iterdescendants(*_TABLE_PARTS) if _nearest_table(part) is table]
+                 for table in tables]
+    for table, parts in zip(tables, own_parts):
+        table.tag = "div"
+        for part in parts:
+            part.tag = "div"
+    return tree
+
+
+def _nearest_table(part: HtmlElement) -> HtmlElement | None:
+    """The table a row or cell belongs to."""
+    return next(part.iterancestors("table"), None)
+
+
+def drop_hidden_regions(tree: HtmlElement) -> HtmlElement:
+    """Remove modals, pop-ups and elements hidden until a script shows them (Kompas' "lengkapi
+    data dirimu" account modal, Tribun's hidden summary <h4 class="hide">)."""
+    return _drop_marked(tree, _HIDDEN)
+
+
+DOM_RULES: tuple[TreeRule, ...] = (
+    unmark_story_ancestors,
+    wrap_loose_text,
+    drop_comment_forms,
+    drop_share_widgets,
+    drop_related_post_boxes,
+    drop_baca_juga_boxes,
+    drop_sidebars_and_widgets,
+    drop_drupal_label_fields,
+    drop_blogger_post_footer,
+    drop_captions,
+    drop_hidden_regions,
+    drop_teaser_lists,
+    drop_headed_link_lists,
+    unwrap_layout_tables,
+)
+
+
 FAST_DOM_RULES: tuple[TreeRule, ...] = (
     unmark_story_ancestors,
     wrap_loose_text,
-    drop_marked_regions,
-    drop_teaser_lists,  # = the marker halves of the DOM_RULES above, in one pass
+    drop_marked_regions,  # = the marker halves of the DOM_RULES above, in one pass
+    drop_teaser_lists,
     drop_small_forms,
     drop_aside_and_nav,
     drop_figcaptions,
     drop_baca_juga_boxes,
     drop_drupal_label_fields,
     drop_headed_link_lists,
+    unwrap_layout_tables,
 )
 
 
@@ -587,10 +646,14 @@ _DATE_BITS = re.compile(
 )
 
 
+DATE_LINE_MAX_CHARS = 60
+
+
 def drop_date_lines(paragraphs: list[str]) -> list[str]:
     """Remove lines that are nothing but a date stamp ("Jumat, 17 February 2017 13:16 WIB"):
     a byline date left in the flow; the date itself was read from the raw page."""
-    return [p for p in paragraphs if not (_DATE_BITS.search(p) and not _DATE_BITS.sub("", p).strip())]
+    return [p for p in paragraphs if len(p) > DATE_LINE_MAX_CHARS or not _DATE_BITS.search(p)
+            or _DATE_BITS.sub("", p).strip()]
 
 
 def strip_view_counters(paragraphs: list[str]) -> list[str]:
@@ -609,7 +672,8 @@ _PHOTO_CREDIT = re.compile(
 )
 
 
-_TRAILING_CREDIT = re.compile(r"[.(]\s*(foto|dok\.?|dokumentasi|sumber foto|photo)\s*[:/]\s*[^.]{1,40}\)?\.?$", re.I)
+_TRAILING_CREDIT = re.compile(r"(\.\s*(foto|photo|sumber foto)\s*:\s*[^.]{1,40}\.?"
+                              r"|\(\s*(foto|dok\.?|dokumentasi|sumber foto|photo)\s*[:./]?\s*[^()]{1,40}\)\.?)$", re.I)
 
 
 def drop_photo_credits(paragraphs: list[str]) -> list[str]:

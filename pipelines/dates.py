@@ -4,8 +4,10 @@ Evidence is tried from strongest to weakest, and the first usable date wins:
 
 1. machine metadata: JSON-LD ``datePublished`` (also inside ``@graph``), ``article:published_time``
    and kin, ``<time datetime>`` / ``itemprop=datePublished`` outside page chrome;
-2. visible dates in date/byline/meta elements ("Kamis, 14 Juli 2022", "14/07/2022 10:15 WIB",
-   "Senin, 3 Juni 2024 | 10:15 WITA", "Juli 14, 2022", "2 jam yang lalu");
+2. visible dates in date/byline/meta elements, or printed right under the headline ("Kamis, 14 Juli
+   2022", "14/07/2022 10:15 WIB", "Senin, 3 Juni 2024 | 10:15 WITA", "Juli 14, 2022"), then relative
+   ones there ("2 jam yang lalu"), then those falling on ``now``'s own day (an unmarked top bar may
+   print the crawl day; a relative byline is more exact);
 3. a full date in the first paragraphs of the body ("Jambi-X.com. 2022/04/07");
 4. a weekday with day/month in the body ("Rabu (10/05)", "Jumat (22/9)"), the year taken from the
    URL or other years on the page when the weekday agrees, else the latest fitting year before
@@ -29,6 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -70,6 +73,9 @@ _CHROME = ("topbar", "top-bar", "top_bar", "header-top", "headertop", "navbar", 
            "widget", "related", "popular", "terpopuler", "comment")
 _DATE_MARKERS = re.compile("date|time|tanggal|tgl|posted|byline|meta|publish|waktu")
 _CHROME_MARKERS = re.compile("|".join(_CHROME))
+_LISTING_MARKERS = re.compile("sidebar|widget|related|popular|terpopuler|comment")
+# Blogger wraps every post in its "widget Blog" container: the post area, not a sidebar widget.
+_BLOG_POSTS = re.compile(r"(?<![\w-])(blog|blog-posts|post-outer)(?![\w-])")
 _DIGIT = re.compile(r"\d")
 _WITH_ATTRS = XPath("//body//*[@class or @id]")
 _TIME_ELEMENTS = XPath("//time[@datetime]|//*[@itemprop='datePublished']")
@@ -207,12 +213,30 @@ def _marks(element: HtmlElement) -> str:
     return f"{element.get('class', '')} {element.get('id', '')}".lower()
 
 
-def _in_chrome(element: HtmlElement) -> bool:
-    """True when the element sits in nav/top bar/site header/footer, not in the article."""
+@lru_cache(maxsize=8192)
+def _matches(pattern: re.Pattern[str], marks: str) -> bool:
+    """``pattern`` found in ``marks``, decided once per distinct class/id string (pages repeat
+    the same few hundred class strings thousands of times)."""
+    return bool(pattern.search(marks))
+
+
+def _declared(element: HtmlElement) -> bool:
+    """The element declares itself the post's publication date (``itemprop=datePublished``)."""
+    return element.get("itemprop") == "datePublished"
+
+
+def _in_chrome(element: HtmlElement, declared: bool = False) -> bool:
+    """True when the element sits in nav/top bar/site header/footer, not in the article. The
+    <body>'s classes describe the whole page ("right-sidebar", "single-post"), so they are not read.
+    A ``declared`` datePublished is only refused inside lists of other posts (Blogger prints the
+    post's own time in its post footer)."""
+    markers = _LISTING_MARKERS if declared else _CHROME_MARKERS
     for ancestor in element.iterancestors():
-        if ancestor.tag in ("nav", "footer") or _CHROME_MARKERS.search(_marks(ancestor)):
+        if ancestor.tag in ("body", "html") or _matches(_BLOG_POSTS, _marks(ancestor)):
+            break
+        if (not declared and ancestor.tag in ("nav", "footer")) or _matches(markers, _marks(ancestor)):
             return True
-    return element.tag in ("nav", "footer") or bool(_CHROME_MARKERS.search(_marks(element)))
+    return (not declared and element.tag in ("nav", "footer")) or _matches(markers, _marks(element))
 
 
 def _ld_dates(tree: HtmlElement, key: str) -> list[datetime]:
@@ -229,8 +253,8 @@ def read_page_dates(tree: HtmlElement, url: str) -> PageDates:
     found.modified_meta = _ld_dates(tree, "dateModified") + [
         d for d in map(parse_iso, _meta_values(tree, _META_MODIFIED)) if d]
     for element in _TIME_ELEMENTS(tree):
-        value = element.get("datetime") or element.get("content") or element.text_content()
-        if not _in_chrome(element) and (parsed := parse_iso(value)):
+        value = element.get("datetime") or element.get("content") or element.get("title") or element.text_content()
+        if not _in_chrome(element, _declared(element)) and (parsed := parse_iso(value)):
             found.published_meta.append(parsed)
     _read_visible(tree, found)
     found.page_years = _page_years(url, found)
@@ -241,7 +265,7 @@ def _read_visible(tree: HtmlElement, found: PageDates) -> None:
     """Visible dates and relative phrases in date/byline elements outside page chrome, then in
     the lines printed right under the headline (themes that give the date line no date-ish class)."""
     for element in _WITH_ATTRS(tree):
-        if element.tag in ("script", "style") or not _DATE_MARKERS.search(_marks(element)):
+        if element.tag in ("script", "style") or not _matches(_DATE_MARKERS, _marks(element)):
             continue
         _read_date_line(element, found)
     if not found.visible:
@@ -303,10 +327,11 @@ def choose_published(found: PageDates, paragraphs: Sequence[str], now: datetime,
     years = list(dict.fromkeys([*found.page_years, *body_years]))
     candidates = chain(  # lazy: weaker evidence is only computed when stronger is missing
         found.published_meta,
-        _crawl_day_last(found.visible, now),
+        _not_on_crawl_day(found.visible, now),
+        (parse_relative(text, now) for text in found.relative_texts[:3]),  # "2 jam yang lalu" is exact...
+        _on_crawl_day(found.visible, now),  # ... where today's date may be an unmarked top bar's
         iter_visible_dates(lead),
         (resolve_weekday_date(" ".join(paragraphs), years, now) for _ in (0,)),
-        (parse_relative(text, now) for text in found.relative_texts[:3]),
     )
     for candidate in candidates:
         if _usable(candidate, now):
@@ -314,11 +339,17 @@ def choose_published(found: PageDates, paragraphs: Sequence[str], now: datetime,
     return _htmldate_fallback(html_tree, now) if html_tree is not None else None
 
 
-def _crawl_day_last(visible: Sequence[datetime], now: datetime) -> list[datetime]:
-    """Visible dates with those on ``now``'s day moved last: an unmarked top bar printing
-    today's date ("Minggu, 22 November 2026") must not beat the byline's own date."""
+def _on_crawl_day(visible: Sequence[datetime], now: datetime) -> list[datetime]:
+    """Visible dates on ``now``'s own day: the story may be from today, or an unmarked top bar
+    printing today's date ("Minggu, 22 November 2026"); only weaker evidence ranks below them."""
     today = now.astimezone(WIB).date()
-    return sorted(visible, key=lambda moment: moment.astimezone(WIB).date() == today)
+    return [moment for moment in visible if moment.astimezone(WIB).date() == today]
+
+
+def _not_on_crawl_day(visible: Sequence[datetime], now: datetime) -> list[datetime]:
+    """Visible dates on any other day than ``now``'s."""
+    today = now.astimezone(WIB).date()
+    return [moment for moment in visible if moment.astimezone(WIB).date() != today]
 
 
 def choose_modified(found: PageDates, published: datetime | None, now: datetime) -> datetime | None:

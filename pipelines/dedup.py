@@ -106,7 +106,7 @@ MAX_CANDIDATES = 32
 Thousands of stored articles share some boilerplate bucket with a new drug-arrest release
 (the same Pasal 114 sentence runs all over Indonesia); true copies share many buckets, so
 ranking by shared buckets and keeping the first few bounds the cost of an add."""
-BUCKET_READ_LIMIT = 100
+BUCKET_READ_LIMIT = 50
 """Entries read from one bucket, newest first (see :func:`candidates_sql`)."""
 SEED = 1
 SCHEME = "affine32"

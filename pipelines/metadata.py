@@ -39,6 +39,7 @@ _INITIALS_SHAPE = re.compile(r"^[\w.\-/ ]+$")
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][\w'.]*(?:\s+[A-Z][\w'.]*){0,2})"
     r"(?:\s*,\s*(?P<second>[A-Z][\w .]{0,25}?))?(?:\s*,\s*\d{1,2}\s+[A-Za-z]+\s+\d{4})?(?:\s*\([^)]{1,40}\))?"
+    r"(?:\s*,\s*[\w-]+(?:\.[\w-]+)+)?"  # "Cianjur, suarapriangan.com –"
     r"(?:\s*[-–—|:]+|\s+l\s+)(?=\s*[A-Za-z]|\s*$)"
 )
 # "Liputan6.com, Jakarta London Love Story…": an outlet, a comma and the place, no separator.
@@ -144,13 +145,29 @@ def _heading_in_title(tree: HtmlElement, doc_title: str | None) -> str | None:
     return None
 
 
+_HEADLINE_CLASS = re.compile(r"(?<![\w-])(judul(?:[-_]berita)?|detail[-_]judul|headline|(?:post|entry|article|news|berita)"
+                             r"[-_]title)(?![\w-])")
+_HEADLINE_CANDIDATES = XPath("//body//*[@class][not(self::a)][not(ancestor::a)]")
+
+
+def _headline_by_class(tree: HtmlElement) -> str | None:
+    """An element its CMS names the headline ("judul", "post-title") when the page has no <h1>
+    and no metadata title: old regency CMSs print the headline in a styled <div>."""
+    for element in _HEADLINE_CANDIDATES(tree):
+        if _HEADLINE_CLASS.search(element.get("class", "").lower()):
+            text = " ".join(element.text_content().split())
+            if 3 <= len(text.split()) <= 30:
+                return text
+    return None
+
+
 def extract_title(tree: HtmlElement, url: str) -> str | None:
     """The headline without the site name: og:title, else the <h1>, else JSON-LD, else a
-    heading the <title> repeats, else the <title> itself."""
+    heading the <title> repeats, else a CMS headline element, else the <title> itself."""
     ld_headline = next((o["headline"] for o in iter_json_ld(tree) if isinstance(o.get("headline"), str)), None)
     doc_title = tree.findtext(".//title")
     candidates = (_meta(tree, "og:title", "twitter:title"), _headline_h1(tree), ld_headline,
-                  _heading_in_title(tree, doc_title), doc_title)
+                  _heading_in_title(tree, doc_title), _headline_by_class(tree), doc_title)
     for candidate in candidates:
         if candidate and candidate.strip():
             return strip_site_name(candidate, site_name(tree), url) or None
@@ -269,7 +286,7 @@ def metadata_author(tree: HtmlElement) -> str | None:
     return _clean_name(value) if value and not value.startswith("http") else None
 
 
-_PLACEHOLDER_WORDS = re.compile(r"\b(developer|webmaster|administrator|admin|superadmin)\b", re.I)
+_PLACEHOLDER_WORDS = re.compile(r"\b(developer|webmaster|administrator|admin|superadmin|super user)\b", re.I)
 
 
 def is_placeholder_author(name: str) -> bool:
@@ -287,7 +304,7 @@ def choose_author(credits: dict[str, str], page_authors: Sequence[str | None], p
         *(credits.get(label) for label in EDITOR_LABELS),
         closing_initials(paragraphs, url),
     ]
-    named = [c for c in candidates if c]
+    named = [c for c in candidates if c and not _PLACEHOLDER_WORDS.search(c)]  # CMS accounts name nobody
     real = [c for c in named if not is_placeholder_author(c)]
     return (real or named or [None])[0]
 

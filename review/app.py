@@ -5,17 +5,18 @@ database with their own settings, and nothing is global. Settings it reads (keyw
 ``auth`` (``AuthConfig``; default: none, for loopback use), ``timezone`` (default
 ``Asia/Jakarta``: the digest's "yesterday" and date filters are local days), ``page_size``
 (default 50), ``secret_key`` (default: the auth settings', else random per process),
-``cookie_secure`` (set when served behind HTTPS).
+``cookie_secure`` (set when served behind HTTPS), ``facet_cache`` (default on; see
+``review.cache``).
 """
 
 from __future__ import annotations
 
 import getpass
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 import sqlite3
 from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, g, render_template, request
@@ -24,6 +25,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from pipelines.storage import Store
 from review import i18n, render, security
 from review.auth import AuthConfig
+from review.cache import FacetCache
 from review.db import Pool
 from review.views import bp
 
@@ -45,7 +47,7 @@ def prepare_database(db_path: str) -> None:
 def create_app(db_path: str | Path, *, auth: AuthConfig | None = None,
                timezone_name: str = "Asia/Jakarta", page_size: int = 50,
                secret_key: str | None = None, cookie_secure: bool = False,
-               testing: bool = False) -> Flask:
+               facet_cache: bool = True, testing: bool = False) -> Flask:
     """A review app on ``db_path`` (created and migrated if needed)."""
     auth = auth or AuthConfig()
     prepare_database(str(db_path))
@@ -61,6 +63,9 @@ def create_app(db_path: str | Path, *, auth: AuthConfig | None = None,
         PANTAU_DEFAULT_REVIEWER=getpass.getuser(),
     )
     app.extensions["pantau_pool"] = Pool(str(db_path))
+    app.extensions["pantau_facets"] = FacetCache(str(db_path), enabled=facet_cache)
+    app.extensions["pantau_workers"] = ThreadPoolExecutor(max_workers=4,
+                                                          thread_name_prefix="pantau-counts")
     security.install(app, auth.required)
     i18n.install(app)
     install_template_helpers(app)

@@ -7,7 +7,7 @@ checks every key has both). The language is the ``lang`` cookie, set by ``/lang/
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 LANGUAGES = ("id", "en")
 DEFAULT = "id"
@@ -92,6 +92,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "article.raw_render": ("Tampilan halaman asli (tanpa skrip)", "Original page (scripts off)"),
     "article.no_raw": ("HTML mentah tidak tersimpan.", "No raw HTML stored."),
     "article.back": ("← Kembali ke kotak masuk", "← Back to the inbox"),
+    "article.next": ("Artikel baru berikutnya →", "Next new article →"),
     "ev.term": ("Istilah", "Term"),
     "ev.topic": ("Topik", "Topic"),
     "ev.weight": ("Bobot", "Weight"),
@@ -154,7 +155,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def current_language() -> str:
-    lang = request.cookies.get("lang", DEFAULT)
+    """The request's language, read once per request (templates ask hundreds of times)."""
+    lang = g.get("lang")
+    if lang is None:
+        lang = g.lang = request.cookies.get("lang", DEFAULT)
     return lang if lang in LANGUAGES else DEFAULT
 
 

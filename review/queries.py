@@ -17,24 +17,16 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import tzinfo
 from typing import Any, NamedTuple
 
+from pipelines.storage import INBOX_INDEXES
 from review.filters import ANY, Cursor, Filters, day_bounds_utc
 
-# Indexes the app needs beyond storage.py's (the lead adds them to the storage migrations;
-# ``ensure_indexes`` creates them in test and bench databases meanwhile).
-INDEXES: dict[str, str] = {
-    # the inbox walks this in score order; topics inside so a topic filter needs no table read
-    "idx_articles_status_score": "articles(status, score, topics)",
-    # a source's inbox, in score order
-    "idx_articles_status_source": "articles(status, source, score)",
-    # covering index for every facet count and for place filters: no table row is read
-    "idx_articles_review_facets":
-        "articles(status, province, region, source, score, published_utc, topics)",
-}
+# The inbox's indexes are created by the storage migrations (m003); ``ensure_indexes`` re-asserts
+# them and refreshes the planner's statistics after a bulk load (the bench, the tests).
+INDEXES = INBOX_INDEXES
 
 _ROW = ("a.id, a.story_id, a.title, a.source, a.region, a.province, a.topics, a.published, "
         "a.published_utc, a.score, a.kamtibmas, a.status, a.url, a.reviewed_by, a.reviewed_at, "
@@ -70,19 +62,40 @@ def topic_needle(topic: str) -> str:
     return json.dumps(topic, ensure_ascii=False)
 
 
+FACET_COLUMNS = ("status", "source", "province", "region", "topics", "score", "published_utc")
+
+
 def stage_search(conn: sqlite3.Connection, q: str) -> int:
-    """Run the full-text search once per request into ``temp.search_hits``; every query of the
-    request then filters on it (``filter_clauses``) instead of re-running FTS5 per query."""
+    """Run the full-text search once per request into ``temp.search_hits`` (and the columns the
+    counts need into ``temp.search_rows``); every query of the request then filters on it
+    (``filter_clauses``) instead of re-running FTS5 per query."""
     conn.execute("create temp table if not exists search_hits (id integer primary key)")
     conn.execute("delete from temp.search_hits")
     conn.execute("insert into temp.search_hits select rowid from articles_fts "
                  "where articles_fts match ?", [fts_query(q)])
+    conn.execute(f"create temp table if not exists search_rows (id integer primary key, "
+                 f"{', '.join(FACET_COLUMNS)})")
+    conn.execute("delete from temp.search_rows")
+    conn.execute(f"insert into temp.search_rows select id, {', '.join(FACET_COLUMNS)} "
+                 "from articles where id in temp.search_hits")
+    return search_hits(conn)
+
+
+def counted_table(f: Filters) -> str:
+    """What counts read: the narrow copy of the search hits when searching (each count then
+    reads a few thousand small rows, not as many scattered article rows), else ``articles``."""
+    return "temp.search_rows" if f.q else "articles"
+
+
+def search_hits(conn: sqlite3.Connection) -> int:
     return conn.execute("select count(*) from temp.search_hits").fetchone()[0]
 
 
-def filter_clauses(f: Filters, a: str, tz: tzinfo) -> tuple[list[str], list[Any]]:
+def filter_clauses(f: Filters, a: str, tz: tzinfo,
+                   probe: bool = False) -> tuple[list[str], list[Any]]:
     """WHERE clauses and their arguments for table alias ``a`` (with ``f.q``, call
-    ``stage_search`` on the connection first)."""
+    ``stage_search`` on the connection first). ``probe``: the clauses test one known row (in a
+    correlated subquery), so the search hits must be probed, not iterated."""
     clauses: list[str] = []
     args: list[Any] = []
 
@@ -106,13 +119,20 @@ def filter_clauses(f: Filters, a: str, tz: tzinfo) -> tuple[list[str], list[Any]
         add("{a}.published_utc < ?", day_bounds_utc(f.date_to, tz)[1])
     if f.min_score is not None:
         add("{a}.score >= ?", f.min_score)
-    if f.q:
+    if f.q and probe:
+        add("exists (select 1 from temp.search_hits h where h.id = {a}.id)")
+    elif f.q:
         add("{a}.id in temp.search_hits")
     return clauses, args
 
 
-def where(f: Filters, a: str, tz: tzinfo) -> tuple[str, list[Any]]:
-    clauses, args = filter_clauses(f, a, tz)
+# Above this many search hits, the inbox walks the score index and probes the hits (stopping
+# after one page) instead of reading and sorting every hit.
+PROBE_ABOVE_HITS = 1500
+
+
+def where(f: Filters, a: str, tz: tzinfo, probe: bool = False) -> tuple[str, list[Any]]:
+    clauses, args = filter_clauses(f, a, tz, probe)
     return (" and ".join(clauses) or "1"), args
 
 
@@ -123,7 +143,7 @@ def placeholders(values: Sequence[Any]) -> str:
 # --- inbox -----------------------------------------------------------------------------------
 def _best_of_story(f: Filters, tz: tzinfo) -> tuple[str, list[Any]]:
     """True for the best matching article of its story (or an article without a story)."""
-    cond, args = where(f, "b", tz)
+    cond, args = where(f, "b", tz, probe=True)
     better = ("(ifnull(b.score, -1) > ifnull(a.score, -1) or "
               "(ifnull(b.score, -1) = ifnull(a.score, -1) and b.id > a.id))")
     sql = (f"(a.story_id is null or not exists (select 1 from articles b where "
@@ -133,7 +153,7 @@ def _best_of_story(f: Filters, tz: tzinfo) -> tuple[str, list[Any]]:
 
 def _page(conn: sqlite3.Connection, f: Filters, tz: tzinfo, keyset: str, key_args: list[Any],
           order: str, limit: int) -> list[sqlite3.Row]:
-    cond, args = where(f, "a", tz)
+    cond, args = where(f, "a", tz, probe=bool(f.q) and search_hits(conn) > PROBE_ABOVE_HITS)
     best, best_args = _best_of_story(f, tz)
     sql = (f"select {_ROW} from articles a where {cond} and {keyset} and {best} "
            f"order by {order} limit ?")
@@ -167,7 +187,7 @@ def inbox_page(conn: sqlite3.Connection, f: Filters, tz: tzinfo, cursor: Cursor 
 
 def count_articles(conn: sqlite3.Connection, f: Filters, tz: tzinfo) -> int:
     cond, args = where(f, "a", tz)
-    return conn.execute(f"select count(*) from articles a where {cond}", args).fetchone()[0]
+    return conn.execute(f"select count(*) from {counted_table(f)} a where {cond}", args).fetchone()[0]
 
 
 def heads(conn: sqlite3.Connection, ids: Sequence[int], chars: int = 320) -> dict[int, str]:
@@ -200,7 +220,7 @@ def story_members(conn: sqlite3.Connection, story_ids: Sequence[int]) -> dict[in
 def _facet(conn: sqlite3.Connection, f: Filters, tz: tzinfo, select: str, group: str,
            limit: int, extra: str = "1") -> list[sqlite3.Row]:
     cond, args = where(f, "a", tz)
-    sql = (f"select {select}, count(*) as n from articles a where {cond} and {extra} "
+    sql = (f"select {select}, count(*) as n from {counted_table(f)} a where {cond} and {extra} "
            f"group by {group} order by n desc, 1 limit ?")
     return conn.execute(sql, [*args, limit]).fetchall()
 
@@ -210,7 +230,7 @@ def topic_counts(conn: sqlite3.Connection, f: Filters, tz: tzinfo) -> Counter[st
     covering index, then split here; far cheaper than ``json_each`` on every row."""
     cond, args = where(f, "a", tz)
     counts: Counter[str] = Counter()
-    sql = f"select a.topics, count(*) from articles a where {cond} group by a.topics"
+    sql = f"select a.topics, count(*) from {counted_table(f)} a where {cond} group by a.topics"
     for topics, n in conn.execute(sql, args):
         for topic in set(json_topics(topics)):
             counts[topic] += n
@@ -233,24 +253,65 @@ class Count(NamedTuple):
     province: str | None = None
 
 
-def facet_counts(conn: sqlite3.Connection, f: Filters, tz: tzinfo,
-                 limit: int = 60) -> dict[str, list[Count]]:
-    """Article counts per value of each filter, with every other filter applied."""
-    def simple(column: str, without: tuple[str, ...]) -> list[Count]:
-        rows = _facet(conn, f.without(*without), tz, f"a.{column}", f"a.{column}", limit,
-                      extra=f"a.{column} is not null")
-        return [Count(r[0], r[1]) for r in rows]
+def facet_tasks(f: Filters, tz: tzinfo,
+                limit: int = 60) -> dict[str, Callable[[sqlite3.Connection], Any]]:
+    """The independent queries behind the counts (``facet_counts`` runs them one after the
+    other; the app may run them side by side on several connections)."""
+    def simple(column: str, without: tuple[str, ...]) -> Callable[[sqlite3.Connection], Any]:
+        def run(conn: sqlite3.Connection) -> list[Count]:
+            rows = _facet(conn, f.without(*without), tz, f"a.{column}", f"a.{column}", limit,
+                          extra=f"a.{column} is not null")
+            return [Count(r[0], r[1]) for r in rows]
+        return run
 
-    regions = _facet(conn, f.without("region"), tz, "a.region, a.province",
-                     "a.province, a.region", limit, extra="a.region is not null")
-    return {
-        "status": simple("status", ("status",)),
-        "source": simple("source", ("source",)),
-        "province": simple("province", ("province", "region")),
-        "region": [Count(r[0], r[2], r[1]) for r in regions],
-        "topic": [Count(t, n) for t, n in
-                  sorted(topic_counts(conn, f.without("topic"), tz).items(), key=lambda tn: (-tn[1], tn[0]))],
-    }
+    def topics(conn: sqlite3.Connection) -> list[Count]:
+        counts = topic_counts(conn, f.without("topic"), tz)
+        return [Count(t, n) for t, n in sorted(counts.items(), key=lambda tn: (-tn[1], tn[0]))]
+
+    tasks = {"status": simple("status", ("status",)), "source": simple("source", ("source",)),
+             "place": lambda conn: place_counts(conn, f, tz, limit), "topic": topics}
+    if not status_only(f):
+        tasks["total"] = lambda conn: count_articles(conn, f, tz)
+    return tasks
+
+
+def merge_facets(results: dict[str, Any], f: Filters) -> tuple[dict[str, list[Count]], int]:
+    """The facets by filter name, and the number of matching articles."""
+    facets = {k: v for k, v in results.items() if k not in ("place", "total")}
+    facets.update(results["place"])
+    if "total" in results:
+        return facets, results["total"]
+    return facets, sum(c.n for c in facets["status"] if f.status in (ANY, c.value))
+
+
+def status_only(f: Filters) -> bool:
+    """No filter but the status: the status facet then already holds the total."""
+    return f.without("status") == Filters().without("status")
+
+
+def facet_counts(conn: sqlite3.Connection, f: Filters,
+                 tz: tzinfo) -> tuple[dict[str, list[Count]], int]:
+    """Article counts per value of each filter, with every other filter applied, and the total."""
+    return merge_facets({name: task(conn) for name, task in facet_tasks(f, tz).items()}, f)
+
+
+def place_counts(conn: sqlite3.Connection, f: Filters, tz: tzinfo,
+                 limit: int) -> dict[str, list[Count]]:
+    """Province and regency counts; without a place filter both come from one query."""
+    rows = _facet(conn, f.without("region"), tz, "a.region, a.province", "a.province, a.region",
+                  10_000 if not f.province else limit, extra="a.province is not null")
+    regions = sorted((Count(r[0], r[2], r[1]) for r in rows if r[0] is not None),
+                     key=lambda c: (-c.n, c.value))[:limit]
+    if f.province or f.region:
+        provinces = [Count(r[0], r[1]) for r in _facet(
+            conn, f.without("province", "region"), tz, "a.province", "a.province", limit,
+            extra="a.province is not null")]
+    else:
+        totals: Counter[str] = Counter()
+        for r in rows:
+            totals[r[1]] += r[2]
+        provinces = [Count(p, n) for p, n in sorted(totals.items(), key=lambda pn: (-pn[1], pn[0]))]
+    return {"province": provinces[:limit], "region": regions}
 
 
 def prepare(conn: sqlite3.Connection, f: Filters) -> None:

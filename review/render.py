@@ -40,6 +40,14 @@ def mark_snippet(snippet: str, open_mark: str, close_mark: str) -> Markup:
     return Markup("").join(out)
 
 
+def head_snippet(text: str, limit: int) -> Markup:
+    """The first ``limit`` characters on one line, cut at a word, with … only when cut."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return escape(flat)
+    return escape(flat[:limit].rsplit(" ", 1)[0] + " …")
+
+
 def highlight(text: str, spans: Sequence[tuple[int, int]]) -> Markup:
     """Escape ``text`` and wrap the (sorted, non-overlapping) spans in ``<mark>``."""
     out, pos = [], 0

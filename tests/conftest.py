@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 # Crawl-delay, a short timeout so the slow page times out quickly, one retry.
 FAST = {
     "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_START_DELAY": "0", "AUTOTHROTTLE_MAX_DELAY": "1",
-    "DOWNLOAD_TIMEOUT": "1.5", "RETRY_TIMES": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "4",
+    "DOWNLOAD_TIMEOUT": "3", "RETRY_TIMES": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "4",
     "PANTAU_PROGRESS_INTERVAL": "0", "LOG_LEVEL": "INFO",
 }
 
@@ -74,7 +74,7 @@ def crawl(sources: Path, db: Path, *extra: str, settings: dict[str, str] | None 
 def demo_sites() -> Iterator[Any]:
     from crawler.demo.server import DemoSites
 
-    with DemoSites(slow_seconds=4.0) as sites:
+    with DemoSites(slow_seconds=8.0) as sites:
         yield sites
 
 

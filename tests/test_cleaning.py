@@ -256,9 +256,11 @@ def test_clean_paragraphs_keeps_initials_marker_and_quotes() -> None:
     assert cleaning.clean_paragraphs(lines) == lines[:2]
 
 
-def test_fast_rules_equal_the_named_rules_on_seed_pages() -> None:
-    """clean_tree fuses the class/id rules into one pass; it must remove exactly what they do."""
-    for path in sorted((Path(__file__).parent / "fixtures" / "html").glob("seed*.html")):
+def test_fast_rules_equal_the_named_rules_on_saved_pages() -> None:
+    """clean_tree fuses the class/id rules into one pass; it must remove exactly what they do
+    (on the seed pages and every gold page)."""
+    fixtures = Path(__file__).parent / "fixtures"
+    for path in [*sorted((fixtures / "html").glob("seed*.html")), *sorted((fixtures / "gold").glob("*.html"))]:
         fast = cleaning.clean_tree(document_fromstring(path.read_bytes()))
         slow = document_fromstring(path.read_bytes())
         for rule in cleaning.DOM_RULES:
@@ -283,3 +285,77 @@ def test_layout_classes_naming_a_sidebar_are_not_sidebars(classes: str) -> None:
 def test_drop_trailing_headline_list_keeps_last_sentence_without_period() -> None:
     lines = ["Kapolres memimpin apel pagi ini.", "“Kita berkomitmen satu suara, satu tugas dan itu sudah kita buktikan,” ungkapnya"]
     assert cleaning.drop_trailing_headline_list(lines) == lines
+
+
+# ---------------------------------------------------------------- structure rules (added with the gold set)
+
+LONG = " ".join(["Petugas gabungan menyisir jalan protokol dan memeriksa kelengkapan kendaraan warga."] * 3)
+
+
+def test_story_inside_a_share_named_wrapper_is_unmarked_not_lost() -> None:
+    tree = document_fromstring(f'<html><body><div class="sosmedsticky author-and-share"><div class="ctn-desc">'
+                               f'<p>{LONG}</p><p>{LONG}</p><p>{LONG}</p></div></div>'
+                               '<div class="share-bar"><a>Facebook</a></div></body></html>')
+    out = cleaning.drop_marked_regions(cleaning.unmark_story_ancestors(tree))
+    assert "Petugas gabungan" in text_of(out) and "Facebook" not in text_of(out)
+
+
+def test_wrap_loose_text_gives_the_lead_its_own_paragraph() -> None:
+    tree = document_fromstring('<html><body><div class="detail"><b>Kapanlagi.com</b> - <a href="/b/">Brandon</a>, putra '
+                               'sulung aktor Fery Salim, makin mantap.<p>Paragraf kedua.</p><p>Ketiga.</p></div></body></html>')
+    first = cleaning.wrap_loose_text(tree).xpath("//div[@class='detail']/*[1]")[0]
+    assert first.tag == "p" and " ".join(first.text_content().split()).startswith("Kapanlagi.com - Brandon, putra")
+
+
+def test_wrap_loose_text_keeps_a_short_dateline_with_its_story() -> None:
+    tree = document_fromstring('<html><body><div class="text_detail"><strong>Jakarta</strong> - <p>Isi pertama.</p>'
+                               '<p>Isi kedua.</p></div></body></html>')
+    assert cleaning.wrap_loose_text(tree).xpath("//div/p[1]")[0].text_content().strip() == "Jakarta -"
+
+
+def test_drop_teaser_lists_removes_dated_headline_lists_and_keeps_attendees() -> None:
+    teasers = "".join(f'<li><span class="date">Kamis, 05/11/2015 0{i}:25 WIB</span><h5><a href="/x{i}">Judul Berita '
+                      f'Lain Nomor {i}</a></h5></li>' for i in range(4))
+    tree = page(f'<ul>{teasers}</ul><ul><li>Kapolres Sleman;</li><li>Dandim 0732/Sleman;</li><li>para camat.</li></ul>')
+    out = text_of(cleaning.drop_teaser_lists(tree))
+    assert "Judul Berita Lain" not in out and "Dandim 0732/Sleman" in out
+
+
+def test_unwrap_layout_tables_turns_page_tables_into_blocks_and_keeps_data_tables() -> None:
+    tree = document_fromstring('<html><body><table><tr><td><div class="isi"><p>Isi berita.</p></div></td></tr></table>'
+                               '<table><tr><td>Pos</td><td>Jam</td></tr></table></body></html>')
+    out = cleaning.unwrap_layout_tables(tree)
+    assert len(out.xpath("//table")) == 1 and out.xpath("//table//td")[0].text == "Pos"
+
+
+def test_drop_figcaptions_removes_caption_tables_and_tweets() -> None:
+    tree = page('<table class="pic"><tr><td><img src="a.jpg"></td></tr><tr><td>Austin MacPhee di bench.</td></tr></table>'
+                '<blockquote class="twitter-tweet"><p>A standing ovation #GRAMMYs</p></blockquote>')
+    out = text_of(cleaning.drop_figcaptions(tree))
+    assert "MacPhee" not in out and "GRAMMYs" not in out and "Kapolres Tulungagung" in out
+
+
+@pytest.mark.parametrize("marked", ['<section class="kgmModal -hide"><p>Periksa kembali data dirimu.</p></section>',
+                                    '<h4 class="hide">Ringkasan tersembunyi</h4>',
+                                    '<td class="kanan_2"><b>Terbaru</b></td>',
+                                    '<div class="kolom-kanan">Jadwal</div>'])
+def test_hidden_modal_and_right_column_regions_go(marked: str) -> None:
+    tree = page(f"<div>{marked}</div>")
+    out = text_of(cleaning.drop_marked_regions(tree))
+    assert out == text_of(page(""))
+
+
+@pytest.mark.parametrize(("lines", "kept"), [
+    (["TRAVEL NEWS", "Judul Berita Ini", "Isi pertama."], ["Isi pertama."]),
+    (["Isi pertama.", "Artikel ini telah naik di detikBali dan bisa dibaca selengkapnya di sini.", "(wsw)"],
+     ["Isi pertama.", "(wsw)"]),
+    (["Isi pertama.", "[Gambas:Video 20detik]", "-----", "Simak Video \"Turis Asing Soroti Pasal Zina\""],
+     ["Isi pertama."]),
+    (["Jakarta -", "Polisi masih mendalami kasus itu."], ["Jakarta - Polisi masih mendalami kasus itu."]),
+    (["Jumat , 17 February 2017, 13:16 WIB", "Isi pertama."], ["Isi pertama."]),
+    (["Taylor Swift memberikan standing ovation untuk Joey. Foto: Grammy", "Isi pertama."], ["Isi pertama."]),
+    (["Baca tulis laporan bukan hal mudah bagi warga lanjut usia.", "Disclaimer : Komentar adalah tanggapan pribadi."],
+     ["Baca tulis laporan bukan hal mudah bagi warga lanjut usia."]),
+])
+def test_text_rules_added_with_the_gold_set(lines: list[str], kept: list[str]) -> None:
+    assert cleaning.clean_paragraphs(lines, "Judul Berita Ini") == kept

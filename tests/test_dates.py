@@ -122,3 +122,29 @@ def test_crawl_day_in_unmarked_bar_loses_to_byline_date() -> None:
 def test_article_published_today_keeps_todays_date() -> None:
     html = '<html><body><div class="info"><span class="tgl">22 November 2026 08:00 WIB</span></div></body></html>'
     assert choose(html) == datetime(2026, 11, 22, 8, 0, tzinfo=WIB)
+
+
+def test_relative_byline_beats_todays_date_in_an_unmarked_top_bar() -> None:
+    html = ('<html><body><div class="bg-dark small"><span class="tanggal-hari-ini">Minggu, 22 November 2026</span></div>'
+            '<div class="detail-info"><span class="waktu">2 jam yang lalu</span></div></body></html>')
+    assert choose(html) == datetime(2026, 11, 22, 20, 0, tzinfo=WIB)
+
+
+def test_body_classes_do_not_make_the_whole_page_chrome() -> None:
+    html = ('<html><body class="single-post right-sidebar"><article><time class="entry-date published" '
+            'datetime="2024-06-03T10:15:00+08:00">Senin, 3 Juni 2024</time></article></body></html>')
+    assert choose(html) == datetime(2024, 6, 3, 10, 15, tzinfo=timezone(timedelta(hours=8)))
+
+
+def test_blogger_time_of_day_printed_apart_is_read_from_the_abbr_title() -> None:
+    html = ("<html><body><div class='widget Blog' id='Blog1'><h2 class='date-header'><span>Senin, 03 Juni 2024</span></h2>"
+            "<div class='post-footer'>Diposting oleh Roni di <a class='timestamp-link'><abbr class='published' "
+            "itemprop='datePublished' title='2024-06-03T09:42:00+07:00'>09.42</abbr></a></div></div></body></html>")
+    assert choose(html) == datetime(2024, 6, 3, 9, 42, tzinfo=WIB)
+
+
+def test_date_line_right_under_the_headline_without_a_date_class() -> None:
+    html = ('<html><body><div id="detail"><h1>Brandon Salim Makin Dekat</h1>'
+            '<span class="newsdetail-schedule-new">Kamis, 05 November 2015 11:52</span><p>Isi berita.</p></div>'
+            '<div class="sidebar"><span class="date">3 November 2015</span></div></body></html>')
+    assert choose(html) == datetime(2015, 11, 5, 11, 52, tzinfo=WIB)

@@ -20,8 +20,10 @@ SEED_PAGES = sorted(FIXTURES.glob("seed*.json"))
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "indonesian"
 DEMO_PAGES = Path(__file__).resolve().parents[1] / "crawler" / "demo" / "pages"
 NOW = datetime(2026, 11, 22, 22, 0, tzinfo=WIB)
-# Mean bag-of-words F1 on the corpus golds; plain trafilatura.extract scores 0.847. Only raise it.
-CORPUS_F1_FLOOR = 0.87
+# Mean bag-of-words F1 on the corpus projects' own golds (29 pages, two of them photo galleries and
+# one a lumped low-quality gold); plain trafilatura.extract scores 0.847, Pantau 0.954. Only raise it.
+# The stricter gate is tests/test_gold.py.
+CORPUS_F1_FLOOR = 0.95
 
 
 def paragraphs(article: Article) -> list[str]:

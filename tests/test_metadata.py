@@ -84,7 +84,9 @@ def test_choose_author_ranks_credits_then_page_then_initials() -> None:
     assert metadata.choose_author({}, ("Humas Polres Tulungagung", None), paragraphs) == "Humas Polres Tulungagung"
     assert metadata.choose_author({"editor": "Andi"}, (None, None), paragraphs) == "Andi"
     assert metadata.choose_author({}, ("Redaksi", "admin"), paragraphs) == "Fit"
-    assert metadata.choose_author({}, ("admin",), ["Isi. (*)"]) == "admin"
+    # A CMS account ("admin", Joomla's "Super User") names nobody: no author beats a wrong one.
+    assert metadata.choose_author({}, ("admin",), ["Isi. (*)"]) is None
+    assert metadata.choose_author({}, ("Super User",), ["Isi. (*)"]) is None
 
 
 def test_metadata_author_reads_json_ld_list_and_byline_skips_comments() -> None:
@@ -115,3 +117,23 @@ def test_detect_language_trusts_text_over_theme_default() -> None:
     text = "Kapolres menyampaikan bahwa kegiatan ini dilakukan untuk menjaga keamanan dan ketertiban di wilayah " * 3
     assert metadata.detect_language(tree, text) == "id"
     assert metadata.detect_language(tree, "") == "en"
+
+
+@pytest.mark.parametrize(("lead", "place"), [
+    ("ISTANBUL, 23 Februari 2016 (Antara/PRNewswire) --", "Istanbul"),
+    ("Liputan6.com, Jakarta London Love Story, film kedua dari Screenplay Production, berhasil.", "Jakarta"),
+    ("Metrotvnews.com, Jakarta: Bakal calon Wakil Gubernur DKI Jakarta meminta calon lain.", "Jakarta"),
+    ("Cianjur, suarapriangan.com – Ratusan warga Desa Sukamulya mengikuti simulasi.", "Cianjur"),
+    ("Sebanyak 29 penerbangan dibatalkan karena abu vulkanik - kata petugas.", None),
+])
+def test_dateline_forms(lead: str, place: str | None) -> None:
+    assert metadata.extract_dateline([lead]) == place
+
+
+def test_headline_from_a_cms_judul_element_when_no_h1_or_metadata() -> None:
+    tree = document_fromstring(
+        '<html><head><title>Pemerintah Kabupaten Tegal :: Berita Daerah</title></head><body><table><tr><td>'
+        '<div class="judulkotak">BANYAK DIBACA</div><div class="judul">Kesbangpol Gelar Sosialisasi Wawasan Kebangsaan'
+        '</div><div class="isi"><p>Isi.</p></div></td></tr></table></body></html>')
+    assert metadata.extract_title(tree, "https://tegalkab.go.id/berita.php?id=1") == \
+        "Kesbangpol Gelar Sosialisasi Wawasan Kebangsaan"

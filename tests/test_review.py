@@ -15,7 +15,6 @@ import sqlite3
 import threading
 import time
 import zlib
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -349,6 +348,9 @@ def test_bulk_marks_selected_and_filtered(client: FlaskClient, db_path: Path) ->
     assert {r["id"] for r in rows(db_path, "select id from articles where status = 'not_relevant'")} == {3, 8}
     client.post("/bulk?source=kominfo-babel", data={"csrf_token": token, "scope": "filtered", "mark": "follow_up"})
     assert {r["id"] for r in rows(db_path, "select id from articles where status = 'follow_up'")} == {5}
+    client.post("/bulk?q=sepeda", data={"csrf_token": token, "scope": "filtered", "mark": "relevant"})
+    assert {r["id"] for r in rows(db_path, "select id from articles where status = 'relevant'")} == {1, 2, 4}
+    assert len(rows(db_path, "select * from reviews where status = 'relevant'")) == 3
 
 
 def test_bad_mark_value_is_refused(client: FlaskClient) -> None:
@@ -370,6 +372,7 @@ def test_export_csv_and_json_follow_the_filters(client: FlaskClient) -> None:
     assert table[1]["title"].startswith("'=")  # no formula for a spreadsheet to run
     items = json.loads(client.get("/export.json?region=Kabupaten+Tulungagung").data)
     assert [i["id"] for i in items] == [1, 2] and items[0]["topics"] == ["kriminalitas"]
+    assert [i["id"] for i in json.loads(client.get("/export.json?q=sabu").data)] == [3]
 
 
 def test_digest_groups_yesterdays_marked_stories(client: FlaskClient) -> None:
@@ -419,6 +422,25 @@ def test_password_mode_needs_a_login_and_records_the_name(db_path: Path) -> None
     client.post("/login", data={"csrf_token": token, "name": "budi", "password": "rahasia-budi"})
     client.post("/mark", data={"csrf_token": csrf(client), "ids": "3", "mark": "follow_up"})
     assert rows(db_path, "select reviewed_by from articles where id = 3")[0]["reviewed_by"] == "budi"
+
+
+def test_every_review_command_has_help_with_an_example() -> None:
+    from review.cli import main
+
+    for name, command in main.commands.items():
+        assert CliRunner().invoke(main, [name, "--help"]).exit_code == 0, name
+        assert command.help and "Example" in command.help, name
+
+
+def test_review_password_prints_a_hash_the_app_accepts() -> None:
+    from review.cli import review_password
+
+    result = CliRunner().invoke(review_password, ["--password", "rahasia"])
+    digest = result.output.strip()
+    assert digest.startswith("scrypt:") and "rahasia" not in digest
+    auth = load_auth(None, {"PANTAU_REVIEW_PASSWORD_HASH": digest})
+    from review.auth import verify
+    assert verify(auth, "sari", "rahasia") == "sari" and verify(auth, "sari", "salah") is None
 
 
 def test_serve_refuses_a_public_address_without_a_password(db_path: Path) -> None:

@@ -67,9 +67,20 @@ def served(template: Path, tmp_path: Path) -> Iterator[Served]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        chromium = launch(pw)
         yield chromium
         chromium.close()
+
+
+def launch(pw: Any, attempts: int = 2) -> Any:
+    """Chromium, with one retry: on a loaded machine its first start can die before the pipe opens."""
+    for attempt in range(attempts):
+        try:
+            return pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        except sync_api.Error:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture
@@ -143,20 +154,21 @@ def test_keyboard_shortcuts_move_and_mark(page: Any, served: Served) -> None:
 
 
 def test_hostile_article_is_inert(page: Any, served: Served) -> None:
+    fetched: list[str] = []
+    console: list[str] = []
+    page.on("response", lambda response: fetched.append(response.url))
+    page.on("console", lambda message: console.append(message.text))
     for path in ("/", "/?q=kerusuhan", "/?status=all&source=detikkasus", f"/article/{HOSTILE_ID}"):
         page.goto(served.url + path)
         page.wait_for_load_state("load")
         assert page.evaluate("typeof window.__pwned") == "undefined", path
     page.hover("h1.title")
     page.locator(".metadata .author").hover()
-    frame = page.frame_locator("iframe.raw-frame")
-    assert frame.locator("h1").count() == 1  # the raw page did render, scripts off
+    page.locator("iframe.raw-frame").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
-    for child in page.frames[1:]:
-        try:
-            assert child.evaluate("typeof window.__pwned") == "undefined"
-        except sync_api.Error:
-            pass  # a sandboxed frame without scripts may refuse evaluation: nothing ran there
+    assert f"{served.url}/article/{HOSTILE_ID}/raw" in fetched  # its <script> page did render
+    assert any("sandboxed" in m or "Content Security Policy" in m for m in console)  # and was stopped
+    assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.dialogs == []
     assert page.get_by_text("<script>window.__pwned=1", exact=False).count() >= 1  # shown as text
 

@@ -441,6 +441,7 @@ class NewsSpider(scrapy.Spider):
                 for url, (etag, modified) in self._validators.get(src.name, {}).items():
                     self.store.save_validators(url, etag, modified)
             self.store.finish_run(self.run_rows[src.name], src.name, counts.as_row(), status)
+        self.store.optimize()
         self.store.close()
 
 

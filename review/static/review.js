@@ -54,7 +54,10 @@
     switch (event.key) {
       case "j": select(current + 1); break;
       case "k": select(current - 1); break;
-      case "o": case "Enter": open(); break;
+      case "o": open(); break;
+      case "Enter":
+        if (/^(A|BUTTON|SUMMARY)$/.test(event.target.tagName)) { handled = false; } else { open(); }
+        break;
       case "r": case "x": case "f": mark(event.key); break;
       case "/": var q = document.getElementById("q"); if (q) { q.focus(); q.select(); } break;
       default: handled = false;
