@@ -84,8 +84,10 @@ class _Marked:
 
     def __init__(self, markers: Sequence[str], regex: bool = False) -> None:
         self.pattern = re.compile("|".join(m if regex else re.escape(m) for m in markers))
-        # Pages repeat the same class strings hundreds of times: decide each distinct one once.
-        self.marks = lru_cache(maxsize=8192)(lambda marks: bool(self.pattern.search(marks)))
+        # Every marker lies within one class/id token, and pages (and sites) repeat the same
+        # tokens thousands of times: decide each distinct token once.
+        token = lru_cache(maxsize=16384)(lambda tok: bool(self.pattern.search(tok)))
+        self.marks = lambda marks: any(map(token, marks.split()))
 
     def __call__(self, tree: HtmlElement) -> list[HtmlElement]:
         """Matching elements in document order."""
@@ -357,7 +359,12 @@ def drop_headed_link_lists(tree: HtmlElement) -> HtmlElement:
 _HIDDEN = _Marked(HIDDEN_MARKERS, regex=True)
 _MARKED_FINDERS = (_COMMENTS, _SHARES, _RELATED_BOXES, _SIDEBARS, _BLOGGER_FOOTERS, _CAPTIONS, _HIDDEN)
 _ANY_MARKER = re.compile("|".join(f"(?:{finder.pattern.pattern})" for finder in _MARKED_FINDERS))
-_any_marker = lru_cache(maxsize=8192)(lambda marks: bool(_ANY_MARKER.search(marks)))
+_any_marker_token = lru_cache(maxsize=16384)(lambda token: bool(_ANY_MARKER.search(token)))
+
+
+def _any_marker(marks: str) -> bool:
+    """Does any class/id token carry a clutter marker (each distinct token decided once)?"""
+    return any(map(_any_marker_token, marks.split()))
 
 
 STORY_MIN_WORDS = 80  # sibling paragraphs this long together are the story, not a widget
@@ -384,7 +391,7 @@ def unmark_story_ancestors(tree: HtmlElement) -> HtmlElement:
         return tree
     for element in (story, *story.iterancestors()):
         for attribute in ("class", "id"):
-            if _ANY_MARKER.search((element.get(attribute) or "").lower()):
+            if _any_marker((element.get(attribute) or "").lower()):
                 del element.attrib[attribute]
     return tree
 

@@ -71,7 +71,8 @@ _META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "d
 _CHROME = ("topbar", "top-bar", "top_bar", "header-top", "headertop", "navbar", "menu", "masthead",
            "site-header", "td-header", "jeg_topbar", "jeg_header", "breaking", "ticker", "footer", "sidebar",
            "widget", "related", "popular", "terpopuler", "comment")
-_DATE_MARKERS = re.compile("date|time|tanggal|tgl|posted|byline|meta|publish|waktu")
+_DATE_MARKER_WORDS = ("date", "time", "tanggal", "tgl", "posted", "byline", "meta", "publish", "waktu")
+_DATE_MARKERS = re.compile("|".join(_DATE_MARKER_WORDS))
 _CHROME_MARKERS = re.compile("|".join(_CHROME))
 _LISTING_MARKERS = re.compile("sidebar|widget|related|popular|terpopuler|comment")
 # Blogger wraps every post in its "widget Blog" container: the post area, not a sidebar widget.
@@ -265,16 +266,23 @@ def _read_visible(tree: HtmlElement, found: PageDates) -> None:
     """Visible dates and relative phrases in date/byline elements outside page chrome, then in
     the lines printed right under the headline (themes that give the date line no date-ish class)."""
     for element in _WITH_ATTRS(tree):
-        if element.tag in ("script", "style") or not _matches(_DATE_MARKERS, _marks(element)):
-            continue
-        _read_date_line(element, found)
+        if _date_marked(element.get("class")) or _date_marked(element.get("id")):
+            _read_date_line(element, found)
     if not found.visible:
         for element in _headline_neighbours(tree):
             _read_date_line(element, found)
 
 
+@lru_cache(maxsize=16384)
+def _date_marked(value: str | None) -> bool:
+    """Does a class or id value name a date/byline element (decided once per distinct value)?"""
+    return bool(value) and bool(_DATE_MARKERS.search(value.lower()))
+
+
 def _read_date_line(element: HtmlElement, found: PageDates) -> None:
     """Dates (or a relative phrase) in one short element outside page chrome."""
+    if element.tag in ("script", "style"):
+        return
     text = _short_text(element, 200)
     if not text or not (_DIGIT.search(text) or RELATIVE.search(text)) or _in_chrome(element):
         return

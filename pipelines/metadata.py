@@ -161,15 +161,20 @@ def _headline_by_class(tree: HtmlElement) -> str | None:
     return None
 
 
+def _ld_headline(tree: HtmlElement) -> str | None:
+    """The JSON-LD ``headline``, if any."""
+    return next((o["headline"] for o in iter_json_ld(tree) if isinstance(o.get("headline"), str)), None)
+
+
 def extract_title(tree: HtmlElement, url: str) -> str | None:
     """The headline without the site name: og:title, else the <h1>, else JSON-LD, else a
     heading the <title> repeats, else a CMS headline element, else the <title> itself."""
-    ld_headline = next((o["headline"] for o in iter_json_ld(tree) if isinstance(o.get("headline"), str)), None)
     doc_title = tree.findtext(".//title")
-    candidates = (_meta(tree, "og:title", "twitter:title"), _headline_h1(tree), ld_headline,
-                  _heading_in_title(tree, doc_title), _headline_by_class(tree), doc_title)
-    for candidate in candidates:
-        if candidate and candidate.strip():
+    candidates = (  # lazy: a page with og:title never pays for the weaker searches
+        lambda: _meta(tree, "og:title", "twitter:title"), lambda: _headline_h1(tree), lambda: _ld_headline(tree),
+        lambda: _heading_in_title(tree, doc_title), lambda: _headline_by_class(tree), lambda: doc_title)
+    for find in candidates:
+        if (candidate := find()) and candidate.strip():
             return strip_site_name(candidate, site_name(tree), url) or None
     return None
 
