@@ -88,7 +88,7 @@ def run_crawl(*, sources: str, db: str, select: Sequence[str], since: str | None
     if quiet:
         scrapy_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     Store(db).close()  # create or migrate before the crawl, so a schema error is reported early
-    process = CrawlerProcess(scrapy_settings, install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings)
     process.crawl("news", sources=sources, db=db, since=since or "",
                   select=",".join(select), max_pages=max_pages, run_id=run_id)
     process.start()

@@ -20,6 +20,24 @@ from twisted.internet.error import (
     TimeoutError as TwistedTimeoutError,
 )
 
+try:  # Scrapy >= 2.14 wraps the download errors of every handler in its own classes
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadCancelledError,
+        DownloadConnectionRefusedError,
+        DownloadTimeoutError,
+        ResponseDataLossError,
+    )
+    SCRAPY_KINDS: tuple[tuple[type[BaseException], str], ...] = (
+        (CannotResolveHostError, "dns"),
+        (DownloadTimeoutError, "timeout"),
+        (DownloadConnectionRefusedError, "connection_refused"),
+        (ResponseDataLossError, "connection_lost"),
+        (DownloadCancelledError, "cancelled"),
+    )
+except ImportError:  # older Scrapy raised Twisted's errors directly
+    SCRAPY_KINDS = ()
+
 
 @dataclass
 class SourceCounts:
@@ -39,7 +57,7 @@ class SourceCounts:
                 "skipped": dict(self.skipped)}
 
 
-_EXCEPTION_KINDS: tuple[tuple[type[BaseException], str], ...] = (
+_EXCEPTION_KINDS: tuple[tuple[type[BaseException], str], ...] = SCRAPY_KINDS + (
     (DNSLookupError, "dns"),
     (TwistedTimeoutError, "timeout"),
     (TCPTimedOutError, "timeout"),

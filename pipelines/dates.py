@@ -296,8 +296,8 @@ HEADLINE_NEIGHBOURS = 3
 
 def _headline_neighbours(tree: HtmlElement) -> list[HtmlElement]:
     """The few elements printed right after the headline <h1>: where a story's date line sits."""
-    for h1 in tree.iter("h1"):
-        return [el for el in h1.itersiblings() if isinstance(el.tag, str)][:HEADLINE_NEIGHBOURS]
+    for heading in [*tree.iter("h1")][:1] or [*tree.iter("h2")][:1]:  # old themes style the headline as <h2>
+        return [el for el in heading.itersiblings() if isinstance(el.tag, str)][:HEADLINE_NEIGHBOURS]
     return []
 
 
@@ -343,8 +343,20 @@ def choose_published(found: PageDates, paragraphs: Sequence[str], now: datetime,
     )
     for candidate in candidates:
         if _usable(candidate, now):
-            return candidate
+            return with_printed_time(candidate, found.visible)
     return _htmldate_fallback(html_tree, now) if html_tree is not None else None
+
+
+def with_printed_time(chosen: datetime, visible: Sequence[datetime]) -> datetime:
+    """A date-only value (metadata "2015-11-05", midnight) takes the time of day the byline prints
+    for the same day ("Kamis, 5 November 2015 - 15:56 WIB"): the day is trusted, the time is added."""
+    if (chosen.hour, chosen.minute, chosen.second) != (0, 0, 0):
+        return chosen
+    day = chosen.astimezone(WIB).date() if chosen.tzinfo else chosen.date()
+    for moment in visible:
+        if moment.date() == day and (moment.hour, moment.minute) != (0, 0):
+            return moment
+    return chosen
 
 
 def _on_crawl_day(visible: Sequence[datetime], now: datetime) -> list[datetime]:

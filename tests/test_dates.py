@@ -148,3 +148,9 @@ def test_date_line_right_under_the_headline_without_a_date_class() -> None:
             '<span class="newsdetail-schedule-new">Kamis, 05 November 2015 11:52</span><p>Isi berita.</p></div>'
             '<div class="sidebar"><span class="date">3 November 2015</span></div></body></html>')
     assert choose(html) == datetime(2015, 11, 5, 11, 52, tzinfo=WIB)
+
+
+def test_date_only_metadata_takes_the_time_the_byline_prints() -> None:
+    html = ('<html><head><meta name="pubdate" content="2015-11-05"></head><body><div class="meta-post">'
+            '<time class="tgl">Kamis, 5 November 2015 - 15:56 wib</time></div></body></html>')
+    assert choose(html) == datetime(2015, 11, 5, 15, 56, tzinfo=WIB)

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from tests.conftest import FAST, REPO, crawl
 
@@ -70,3 +71,25 @@ def test_sigkill_mid_crawl_then_the_next_run_completes(big_site: Any, tmp_path: 
     refetched = [r.path for r in big_site.servers["big"].requests
                  if urlsplit(r.path).path.rstrip("/") in killed_paths]
     assert not refetched, f"articles stored before the kill were fetched again: {refetched[:3]}"
+
+
+def test_a_site_that_is_down_is_recorded_and_the_others_are_crawled(tmp_path: Path) -> None:
+    import socket
+
+    from crawler.demo.server import DemoSites
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.60", 0))
+        dead_port = probe.getsockname()[1]
+    with DemoSites(first_host=50, slow_seconds=1.0) as sites:
+        sources = tmp_path / "s.yaml"
+        config = yaml.safe_load(sites.sources_yaml(["lumajang"]))
+        config["sources"].append({"name": "situs-mati", "url": f"http://127.0.0.60:{dead_port}/"})
+        sources.write_text(yaml.safe_dump(config), encoding="utf-8")
+        result = crawl(sources, tmp_path / "p.db", "--since", "2017-01-01")
+    runs = result.runs()
+    assert runs["situs-mati"]["status"] == "failed"
+    assert runs["situs-mati"]["errors"].get("connection_refused", 0) >= 1
+    assert runs["lumajang"]["status"] == "ok" and runs["lumajang"]["new_articles"] > 5
+    store_rows = result.rows("select last_success_at from sources where name = 'situs-mati'")
+    assert store_rows == [{"last_success_at": None}], "a failed run must not move the window"
