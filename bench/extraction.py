@@ -34,10 +34,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import trafilatura  # noqa: E402
+import trafilatura
 
-from pipelines.extract import extract_article  # noqa: E402
-from tests.goldset import SHARED, GoldPage, Result, available_gold, load_gold, mean, score  # noqa: E402
+from pipelines.extract import extract_article
+from tests.goldset import (
+    SHARED,
+    GoldPage,
+    Result,
+    available_gold,
+    load_gold,
+    mean,
+    score,
+)
 
 Extractor = Callable[[GoldPage], Result]
 TEXT_ONLY = frozenset({"trafilatura (plain text)"})

@@ -28,10 +28,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from itertools import chain
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement

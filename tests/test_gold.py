@@ -10,16 +10,27 @@ still enforces the repository floors.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 from pipelines.extract import Article, extract_article
-from tests.goldset import FIELD_CHECKS, GOLD_DIR, GoldPage, body_f1, leaked, load_gold, lost, mean, same_time
+from tests.goldset import (
+    FIELD_CHECKS,
+    GOLD_DIR,
+    GoldPage,
+    body_f1,
+    leaked,
+    load_gold,
+    lost,
+    mean,
+    same_time,
+)
 
 BASELINE = Path(__file__).parent / "eval_baseline.json"
 PAGES = load_gold()
@@ -30,7 +41,7 @@ CLUTTER_FAMILIES = ("baca-juga-plain", "baca-juga-plugin", "baca-colon", "simak-
 KEEP_FAMILIES = ("attendee-list", "quoted-speech", "baca-word")
 
 
-@lru_cache(maxsize=None)
+@cache
 def extracted(page_id: str) -> Article:
     """One extraction per page for the whole session (the gate reads it many times)."""
     page = next(p for p in PAGES if p.id == page_id)
@@ -145,15 +156,15 @@ def test_floors_only_rise() -> None:
         pytest.skip("git not available")
     repo = BASELINE.parent.parent
     log = subprocess.run(["git", "log", "--reverse", "--format=%H", "--", str(BASELINE.relative_to(repo))],
-                         cwd=repo, capture_output=True, text=True)
+                         cwd=repo, capture_output=True, text=True, check=False)
     versions = []
     for commit in log.stdout.split() if log.returncode == 0 else []:
         shown = subprocess.run(["git", "show", f"{commit}:{BASELINE.relative_to(repo).as_posix()}"], cwd=repo,
-                               capture_output=True, text=True)
+                               capture_output=True, text=True, check=False)
         if shown.returncode == 0:
             versions.append(json.loads(shown.stdout))
     versions.append(json.loads(BASELINE.read_text(encoding="utf-8")))
-    lowered = [f for older, newer in zip(versions, versions[1:]) for f in _ratchet_ok(older, newer)]
+    lowered = [f for older, newer in itertools.pairwise(versions) for f in _ratchet_ok(older, newer)]
     assert lowered == []
 
 
