@@ -41,7 +41,7 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.items import PageItem
 from crawler.politeness import apply_crawl_delay
-from crawler.runstats import SourceCounts
+from crawler.runstats import SourceCounts, error_kind
 from crawler.sources import Source, load_sources, select_sources
 from crawler.urls import canonical_url, looks_like_article_url, request_url, same_site
 from crawler.window import parse_since, source_window
@@ -157,7 +157,14 @@ class NewsSpider(scrapy.Spider):
         yield from self.discover(src, sitemaps)
 
     def robots_failed(self, failure: Failure) -> Iterator[Request]:
-        yield from self.discover(self.by_name[failure.request.meta["source"]], [])
+        """No robots.txt answer: a host that does not resolve or refuses connections is down
+        for this run (every other request would fail the same way, retries included); any
+        other failure (a timeout, a reset) may be robots.txt's alone, so discovery goes on."""
+        src = self.by_name[failure.request.meta["source"]]
+        if error_kind(failure.value) in ("dns", "connection_refused"):
+            self.logger.warning("source %s: %s is unreachable; skipped this run", src.name, src.url)
+            return
+        yield from self.discover(src, [])
 
     def discover(self, src: Source, robots_sitemaps: list[str]) -> Iterator[Request]:
         """Every discovery path of one source, once its robots.txt is known."""
