@@ -226,7 +226,7 @@ class NewsSpider(scrapy.Spider):
                              template=response.meta.get("template"))
         if depth == 1 and response.meta["via"] == "home" and not chain.next_urls:
             yield from self._section_listings(src, response)
-        new = self._new_on_listing(src, response.meta.get("chain") or response.url, links)
+        new = self._new_on_listing(src, chain.chain_id, links)
         if not new or depth >= self.max_listing_pages:
             return  # a page of only known articles ends the chain
         via = "home" if response.meta["via"] == "home" and depth == 1 else "listing"
@@ -300,7 +300,7 @@ class NewsSpider(scrapy.Spider):
     # feeds and sitemaps ----------------------------------------------------------------------
     def parse_feed(self, response: Response) -> Iterator[Request]:
         src = self.by_name[response.meta["source"]]
-        if response.status == 304:
+        if self._not_modified(response, src):
             return
         links, next_url = discovery.parse_feed(response.body, response.url)
         fresh = self._fresh_links(src, links)
@@ -314,6 +314,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         src = self.by_name[response.meta["source"]]
+        if self._not_modified(response, src):
+            return
         if response.status != 200:
             if response.meta.get("probe"):
                 self.counts(src.name).skipped["sitemap_probe_missing"] += 1
@@ -403,15 +405,21 @@ class NewsSpider(scrapy.Spider):
     # bookkeeping ------------------------------------------------------------------------------
     def _usable_html(self, response: Response, src: Source) -> bool:
         """Count a page; say whether it is HTML worth reading (a PDF or image is not)."""
-        counts = self.counts(src.name)
-        if response.status == 304:
-            counts.skipped["not_modified"] += 1
+        if self._not_modified(response, src):
             return False
+        counts = self.counts(src.name)
         counts.pages += 1
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if not isinstance(response, TextResponse) or (content_type and not content_type.startswith(HTML_TYPES)):
             counts.errors["not_html"] += 1
             return False
+        return True
+
+    def _not_modified(self, response: Response, src: Source) -> bool:
+        """A 304 to a conditional request: nothing new behind this page since the last run."""
+        if response.status != 304:
+            return False
+        self.counts(src.name).skipped["not_modified"] += 1
         return True
 
     def _count_document_links(self, src: Source, response: Response) -> None:
