@@ -1,11 +1,12 @@
-"""Discovery parsers: robots.txt, sitemaps, feeds and listing pages (pure: bytes in, links out).
+"""Discovery parsers: sitemaps, feeds and listing pages (pure: bytes in, links out).
 
 The spider fetches; these functions only read what it fetched, so each is tested on saved
 documents. Preferred order of discovery (the peer survey, section 5): Google News sitemap
 or feed, then sitemaps with ``lastmod``, then listing pages followed by ``next_page_links``.
 
 Who does what:
-  * protego: robots.txt sitemaps and Crawl-delay (Scrapy does not honour Crawl-delay).
+  * robots.txt is Scrapy's (RobotsTxtMiddleware with Protego); the spider reads its Sitemap:
+    lines and Crawl-delay from the parsed file (``robots_parsed`` signal), see crawler/politeness.
   * lxml: sitemaps, parsed with entity resolution, network access and huge trees off.
     Scrapy's ``Sitemap`` is not used because it drops nested ``<news:news>`` elements.
   * feedparser: RSS 0.9x/1.0/2.0 and Atom, including paged feeds (``rel="next"``).
@@ -30,7 +31,6 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 import feedparser
 import lxml.etree
 import lxml.html
-from protego import Protego
 
 from crawler.urls import canonical_url, looks_like_article_url, page_kind, request_url, same_site
 
@@ -38,8 +38,6 @@ __all__ = [
     "Link",
     "WIB",
     "parse_datetime",
-    "robots_sitemaps",
-    "robots_crawl_delay",
     "parse_sitemap",
     "feed_links",
     "parse_feed",
@@ -94,21 +92,6 @@ def _parse_rfc822(text: str) -> datetime | None:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-
-
-# --- robots.txt -------------------------------------------------------------------------
-
-
-def robots_sitemaps(robots_txt: str, base_url: str) -> list[str]:
-    """Absolute, de-duplicated ``Sitemap:`` URLs in file order."""
-    parser = Protego.parse(robots_txt)
-    return _dedupe(urljoin(base_url, url.strip()) for url in parser.sitemaps)
-
-
-def robots_crawl_delay(robots_txt: str, user_agent: str) -> float | None:
-    """The Crawl-delay that applies to ``user_agent``, which Scrapy's middleware ignores."""
-    delay = Protego.parse(robots_txt).crawl_delay(user_agent)
-    return float(delay) if delay is not None else None
 
 
 # --- sitemaps ---------------------------------------------------------------------------

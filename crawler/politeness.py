@@ -1,7 +1,7 @@
 """Honour robots.txt ``Crawl-delay``, which Scrapy's RobotsTxtMiddleware ignores (scrapy#892).
 
-The spider reads each source's robots.txt before anything else of that site is requested and
-calls :func:`apply_crawl_delay`. From then on the site's download slot never waits less than the
+Scrapy's RobotsTxtMiddleware reads a site's robots.txt before its first request goes out and
+sends the ``robots_parsed`` signal; the spider then calls :func:`apply_crawl_delay`. From then on the site's download slot never waits less than the
 delay: the slot's current delay is raised at once, its random jitter is switched off (jitter
 would let half the requests come early), and :class:`CrawlDelayAutoThrottle` (which replaces
 Scrapy's AutoThrottle) keeps its adjustments above the floor.

@@ -217,21 +217,27 @@ def story_members(conn: sqlite3.Connection, story_ids: Sequence[int]) -> dict[in
 
 
 # --- facets ----------------------------------------------------------------------------------
-def _facet(conn: sqlite3.Connection, f: Filters, tz: tzinfo, select: str, group: str,
-           limit: int, extra: str = "1") -> list[sqlite3.Row]:
+# Facet counts are computed in full (every value, not just the top ones shown) so that a cached
+# set can be adjusted exactly when operators mark articles (``adjust_counts``) instead of being
+# recomputed; ``facet_lists`` cuts them to what the page shows.
+def _grouped(conn: sqlite3.Connection, f: Filters, tz: tzinfo, columns: str,
+             extra: str = "1") -> list[sqlite3.Row]:
     cond, args = where(f, "a", tz)
-    sql = (f"select {select}, count(*) as n from {counted_table(f)} a where {cond} and {extra} "
-           f"group by {group} order by n desc, 1 limit ?")
-    return conn.execute(sql, [*args, limit]).fetchall()
+    sql = (f"select {columns}, count(*) as n from {counted_table(f)} a where {cond} and {extra} "
+           f"group by {columns}")
+    return conn.execute(sql, args).fetchall()
 
 
 def topic_counts(conn: sqlite3.Connection, f: Filters, tz: tzinfo) -> Counter[str]:
     """Articles per topic: grouped by the whole JSON list (a few dozen distinct lists) over the
     covering index, then split here; far cheaper than ``json_each`` on every row."""
-    cond, args = where(f, "a", tz)
+    return split_topics((r[0], r[1]) for r in _grouped(conn, f, tz, "a.topics"))
+
+
+def split_topics(lists: Iterable[tuple[str | None, int]]) -> Counter[str]:
+    """Counts per JSON topic list as counts per topic."""
     counts: Counter[str] = Counter()
-    sql = f"select a.topics, count(*) from {counted_table(f)} a where {cond} group by a.topics"
-    for topics, n in conn.execute(sql, args):
+    for topics, n in lists:
         for topic in set(json_topics(topics)):
             counts[topic] += n
     return counts
@@ -253,65 +259,182 @@ class Count(NamedTuple):
     province: str | None = None
 
 
-def facet_tasks(f: Filters, tz: tzinfo,
-                limit: int = 60) -> dict[str, Callable[[sqlite3.Connection], Any]]:
+class FacetCounts(NamedTuple):
+    """Every facet in full. ``status`` counts articles matching all filters but the status (the
+    key None holds articles without a status, so the total is exact); ``region`` is keyed by
+    (regency, province). Treat as immutable: cached values are shared between requests."""
+
+    status: Counter
+    source: Counter
+    province: Counter
+    region: Counter
+    topic: Counter
+
+
+def facet_tasks(f: Filters, tz: tzinfo) -> dict[str, Callable[[sqlite3.Connection], Any]]:
     """The independent queries behind the counts (``facet_counts`` runs them one after the
-    other; the app may run them side by side on several connections)."""
-    def simple(column: str, without: tuple[str, ...]) -> Callable[[sqlite3.Connection], Any]:
-        def run(conn: sqlite3.Connection) -> list[Count]:
-            rows = _facet(conn, f.without(*without), tz, f"a.{column}", f"a.{column}", limit,
-                          extra=f"a.{column} is not null")
-            return [Count(r[0], r[1]) for r in rows]
-        return run
+    other; the app may run them side by side on several connections). The status facet also
+    gives the total (its row for the current status), so no separate count is run; and when
+    no source (else no topic) is filtered, the status facet is read from that facet's query
+    grouped by status as well, which then reads the same rows: one pass instead of two."""
+    def by_status(rows: Iterable[Any]) -> tuple[Counter, Counter]:
+        """(counts per status, counts per value for the current status) of (status, value, n)."""
+        statuses: Counter = Counter()
+        values: Counter = Counter()
+        for status, value, n in rows:
+            statuses[status] += n
+            if value is not None and f.status in (ANY, status):
+                values[value] += n
+        return statuses, values
 
-    def topics(conn: sqlite3.Connection) -> list[Count]:
-        counts = topic_counts(conn, f.without("topic"), tz)
-        return [Count(t, n) for t, n in sorted(counts.items(), key=lambda tn: (-tn[1], tn[0]))]
+    def status(conn: sqlite3.Connection) -> Counter:
+        return Counter({r[0]: r[1] for r in _grouped(conn, f.without("status"), tz, "a.status")})
 
-    tasks = {"status": simple("status", ("status",)), "source": simple("source", ("source",)),
-             "place": lambda conn: place_counts(conn, f, tz, limit), "topic": topics}
-    if not status_only(f):
-        tasks["total"] = lambda conn: count_articles(conn, f, tz)
+    def source(conn: sqlite3.Connection) -> Counter:
+        return Counter({r[0]: r[1] for r in _grouped(conn, f.without("source"), tz, "a.source",
+                                                     "a.source is not null")})
+
+    def source_and_status(conn: sqlite3.Connection) -> tuple[Counter, Counter]:
+        return by_status(_grouped(conn, f.without("status", "source"), tz, "a.status, a.source"))
+
+    def topic(conn: sqlite3.Connection) -> Counter:
+        return topic_counts(conn, f.without("topic"), tz)
+
+    def topic_and_status(conn: sqlite3.Connection) -> tuple[Counter, Counter]:
+        lists = by_status(_grouped(conn, f.without("status", "topic"), tz, "a.status, a.topics"))
+        return lists[0], split_topics(lists[1].items())
+
+    tasks: dict[str, Callable[[sqlite3.Connection], Any]] = {
+        "status": status, "source": source, "topic": topic,
+        "place": lambda conn: place_counts(conn, f, tz)}
+    if not f.source:
+        del tasks["status"]
+        tasks["source"] = source_and_status
+    elif not f.topic:
+        del tasks["status"]
+        tasks["topic"] = topic_and_status
     return tasks
 
 
-def merge_facets(results: dict[str, Any], f: Filters) -> tuple[dict[str, list[Count]], int]:
-    """The facets by filter name, and the number of matching articles."""
-    facets = {k: v for k, v in results.items() if k not in ("place", "total")}
-    facets.update(results["place"])
-    if "total" in results:
-        return facets, results["total"]
-    return facets, sum(c.n for c in facets["status"] if f.status in (ANY, c.value))
-
-
-def status_only(f: Filters) -> bool:
-    """No filter but the status: the status facet then already holds the total."""
-    return f.without("status") == Filters().without("status")
-
-
-def facet_counts(conn: sqlite3.Connection, f: Filters,
-                 tz: tzinfo) -> tuple[dict[str, list[Count]], int]:
-    """Article counts per value of each filter, with every other filter applied, and the total."""
-    return merge_facets({name: task(conn) for name, task in facet_tasks(f, tz).items()}, f)
-
-
-def place_counts(conn: sqlite3.Connection, f: Filters, tz: tzinfo,
-                 limit: int) -> dict[str, list[Count]]:
+def place_counts(conn: sqlite3.Connection, f: Filters, tz: tzinfo) -> tuple[Counter, Counter]:
     """Province and regency counts; without a place filter both come from one query."""
-    rows = _facet(conn, f.without("region"), tz, "a.region, a.province", "a.province, a.region",
-                  10_000 if not f.province else limit, extra="a.province is not null")
-    regions = sorted((Count(r[0], r[2], r[1]) for r in rows if r[0] is not None),
-                     key=lambda c: (-c.n, c.value))[:limit]
+    rows = _grouped(conn, f.without("region"), tz, "a.province, a.region",
+                    "a.province is not null")
+    regions = Counter({(r[1], r[0]): r[2] for r in rows if r[1] is not None})
     if f.province or f.region:
-        provinces = [Count(r[0], r[1]) for r in _facet(
-            conn, f.without("province", "region"), tz, "a.province", "a.province", limit,
-            extra="a.province is not null")]
+        provinces = Counter({r[0]: r[1] for r in _grouped(
+            conn, f.without("province", "region"), tz, "a.province", "a.province is not null")})
     else:
-        totals: Counter[str] = Counter()
+        provinces = Counter()
         for r in rows:
-            totals[r[1]] += r[2]
-        provinces = [Count(p, n) for p, n in sorted(totals.items(), key=lambda pn: (-pn[1], pn[0]))]
-    return {"province": provinces[:limit], "region": regions}
+            provinces[r[0]] += r[2]
+    return provinces, regions
+
+
+def merge_facets(results: dict[str, Any]) -> FacetCounts:
+    results = dict(results)
+    for name in ("source", "topic"):
+        if isinstance(results[name], tuple):  # folded with the status facet
+            results["status"], results[name] = results[name]
+    provinces, regions = results["place"]
+    return FacetCounts(results["status"], results["source"], provinces, regions, results["topic"])
+
+
+def facet_counts(conn: sqlite3.Connection, f: Filters, tz: tzinfo) -> FacetCounts:
+    """Article counts per value of each filter, with every other filter applied."""
+    return merge_facets({name: task(conn) for name, task in facet_tasks(f, tz).items()})
+
+
+def _ranked(counts: Counter, limit: int | None) -> list[tuple[Any, int]]:
+    items = sorted(((k, n) for k, n in counts.items() if k is not None and n > 0),
+                   key=lambda kn: (-kn[1], kn[0]))
+    return items[:limit] if limit is not None else items
+
+
+def facet_lists(fc: FacetCounts, f: Filters,
+                limit: int = 60) -> tuple[dict[str, list[Count]], int]:
+    """What the page shows: the facets by filter name (most frequent first, at most ``limit``
+    values; all topics), and the number of articles matching every filter."""
+    facets = {
+        "status": [Count(v, n) for v, n in _ranked(fc.status, limit)],
+        "source": [Count(v, n) for v, n in _ranked(fc.source, limit)],
+        "province": [Count(v, n) for v, n in _ranked(fc.province, limit)],
+        "region": [Count(r, n, p) for (r, p), n in _ranked(fc.region, limit)],
+        "topic": [Count(v, n) for v, n in _ranked(fc.topic, None)],
+    }
+    if f.status == ANY:
+        total = sum(n for n in fc.status.values() if n > 0)
+    else:
+        total = max(fc.status.get(f.status, 0), 0)
+    return facets, total
+
+
+# --- facets kept up to date through marks ----------------------------------------------------
+MARK_ROW = ("id", "status", "source", "province", "region", "topics", "score", "published_utc")
+
+
+def staged_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """The staged articles as they are before the mark (what ``adjust_counts`` needs)."""
+    return conn.execute(f"select {', '.join(MARK_ROW)} from articles "
+                        "where id in (select id from temp.mark_ids)").fetchall()
+
+
+def row_matches(row: Any, f: Filters, tz: tzinfo) -> bool:
+    """``filter_clauses`` evaluated on one row, without the search (callers handle ``f.q``).
+    Same semantics as the SQL: a NULL column never matches a filter on it."""
+    if f.status != ANY and row["status"] != f.status:
+        return False
+    for name in ("source", "province", "region"):
+        wanted = getattr(f, name)
+        if wanted and row[name] != wanted:
+            return False
+    if f.topic and not (isinstance(row["topics"], str) and topic_needle(f.topic) in row["topics"]):
+        return False
+    published = row["published_utc"]
+    if f.date_from and not (isinstance(published, str)
+                            and published >= day_bounds_utc(f.date_from, tz)[0]):
+        return False
+    if f.date_to and not (isinstance(published, str)
+                          and published < day_bounds_utc(f.date_to, tz)[1]):
+        return False
+    if f.min_score is not None and (row["score"] is None or row["score"] < f.min_score):
+        return False
+    return True
+
+
+def adjust_counts(fc: FacetCounts, f: Filters, tz: tzinfo, before: Sequence[Any],
+                  status: str) -> FacetCounts | None:
+    """The counts after the articles ``before`` (rows of ``MARK_ROW`` as they were) got
+    ``status``; None when that cannot be worked out here (a search: recompute instead).
+    A mark changes nothing but the status, so each article moves between status counts and,
+    where the status filter decides whether it is counted, in or out of the other facets."""
+    changes = [(dict(r), {**dict(r), "status": status}) for r in before if r["status"] != status]
+    if not changes:
+        return fc
+    if f.q:
+        return None
+    out = FacetCounts(*(Counter(c) for c in fc))
+    f_status, f_source = f.without("status"), f.without("source")
+    f_region, f_province, f_topic = f.without("region"), f.without("province", "region"), f.without("topic")
+    for old, new in changes:
+        if row_matches(old, f_status, tz):
+            out.status[old["status"]] -= 1
+            out.status[status] += 1
+        for row, sign in ((old, -1), (new, 1)):
+            if row["source"] is not None and row_matches(row, f_source, tz):
+                out.source[row["source"]] += sign
+            if row["province"] is not None:
+                if row["region"] is not None and row_matches(row, f_region, tz):
+                    out.region[(row["region"], row["province"])] += sign
+                if row_matches(row, f_province, tz):
+                    out.province[row["province"]] += sign
+            if row_matches(row, f_topic, tz):
+                for topic in set(json_topics(row["topics"])):
+                    out.topic[topic] += sign
+    for counter in out:
+        for key in [k for k, n in counter.items() if n <= 0]:
+            del counter[key]
+    return out
 
 
 def prepare(conn: sqlite3.Connection, f: Filters) -> None:

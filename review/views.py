@@ -15,7 +15,7 @@ import json
 import sqlite3
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -33,6 +33,7 @@ from review.i18n import LANGUAGES, translate
 bp = Blueprint("review", __name__)
 RAW_TEXT_LIMIT = 300_000
 SNIPPET_CHARS = 320
+MAX_ADJUSTED_MARKS = 2000  # a larger mark drops the cached counts instead of adjusting them
 
 
 # --- request helpers -------------------------------------------------------------------------
@@ -103,19 +104,16 @@ def build_stories(conn: sqlite3.Connection, rows: list[sqlite3.Row], f: Filters)
     return stories
 
 
-def counts(conn: sqlite3.Connection, f: Filters) -> tuple[dict[str, list[queries.Count]], int]:
-    """Facet counts and total. Without a search they run side by side on pooled connections
-    (SQLite releases the GIL while it works): about half the wait of running them in turn.
-    A search's counts read this connection's temp tables, so they stay on it."""
+def start_counts(conn: sqlite3.Connection, f: Filters) -> Callable[[], queries.FacetCounts]:
+    """Start the facet queries and return a function that waits for their result. Without a
+    search they run side by side on pooled connections (SQLite releases the GIL while it
+    works), and meanwhile the request's own connection reads the page: on two cores the page
+    costs almost nothing on top of the counts. A search's counts read this connection's temp
+    tables, so they run on it, in turn, when the result is asked for."""
     tasks = queries.facet_tasks(f, tz())
-    return queries.merge_facets(run_tasks(conn, tasks, parallel=not f.q), f)
-
-
-def run_tasks(conn: sqlite3.Connection, tasks: dict[str, Any], parallel: bool = True) -> dict[str, Any]:
-    """Run independent count queries, side by side on pooled connections when allowed."""
     workers = current_app.extensions.get("pantau_workers")
-    if not parallel or workers is None:
-        return {name: task(conn) for name, task in tasks.items()}
+    if f.q or workers is None:
+        return lambda: queries.merge_facets({name: task(conn) for name, task in tasks.items()})
     pool = current_app.extensions["pantau_pool"]
 
     def pooled(task: Any) -> Any:
@@ -123,7 +121,7 @@ def run_tasks(conn: sqlite3.Connection, tasks: dict[str, Any], parallel: bool = 
             return task(own)
 
     futures = {name: workers.submit(pooled, task) for name, task in tasks.items()}
-    return {name: fut.result() for name, fut in futures.items()}
+    return lambda: queries.merge_facets({name: fut.result() for name, fut in futures.items()})
 
 
 @bp.get("/")
@@ -131,12 +129,18 @@ def inbox() -> str:
     f = parse_filters(request.args)
     conn = connection()
     queries.prepare(conn, f)
+    cache = current_app.extensions["pantau_facets"]
+    cached, ticket = cache.lookup(f)
+    pending = start_counts(conn, f) if ticket is not None else None
     rows, next_cursor = queries.inbox_page(conn, f, tz(), parse_cursor(request.args.get("after")),
                                            current_app.config["PANTAU_PAGE_SIZE"])
-    facets, total = current_app.extensions["pantau_facets"].get_or_compute(
-        f, lambda: counts(conn, f))
+    stories = build_stories(conn, rows, f)
+    if pending is not None and ticket is not None:
+        cached = pending()
+        cache.store(f, cached, ticket)
+    facets, total = queries.facet_lists(cached, f)
     return render_template(
-        "inbox.html", f=f, stories=build_stories(conn, rows, f), facets=facets,
+        "inbox.html", f=f, stories=stories, facets=facets,
         status_counts={c.value: c.n for c in facets["status"]}, total=total,
         next_cursor=next_cursor.encode() if next_cursor else None,
         paged=bool(request.args.get("after")), marks=MARKS)
@@ -218,16 +222,41 @@ def form_mark() -> tuple[str, str | None]:
     return status, note
 
 
+def data_version(conn: sqlite3.Connection) -> int:
+    """Changes when another connection (of any process) commits; never for this one's own."""
+    return conn.execute("PRAGMA data_version").fetchone()[0]
+
+
 def record(stage: Any, status: str, note: str | None) -> int:
-    """Stage the articles and mark them (with their story copies) in one transaction."""
+    """Stage the articles and mark them (with their story copies) in one transaction.
+
+    The cached facet counts are adjusted for the mark rather than dropped, when nothing but the
+    mark was committed between the start of its transaction and the check after its commit
+    (``data_version`` of this connection is unchanged) and the cache was valid at its start."""
     conn = connection()
+    cache = current_app.extensions["pantau_facets"]
+    zone = tz()
+    before = after = None
+    old_rows: list[sqlite3.Row] | None = None
+    count = 0
+    cache.begin_change()
     try:
         with write_transaction(conn):
-            if not stage(conn):
-                return 0
-            return queries.apply_mark(conn, status, note, reviewer(), now_iso())
+            before, version = cache.state(), data_version(conn)
+            staged = stage(conn)
+            if not staged:
+                old_rows = []
+            else:
+                if staged <= MAX_ADJUSTED_MARKS:
+                    old_rows = queries.staged_rows(conn)
+                count = queries.apply_mark(conn, status, note, reviewer(), now_iso())
+        after = cache.state() if data_version(conn) == version else None
+        return count
     finally:
-        current_app.extensions["pantau_facets"].invalidate()
+        rows = old_rows
+        adjust = None if rows is None else (
+            lambda key, value: queries.adjust_counts(value, key, zone, rows, status))
+        cache.end_change(before, after, adjust, len(rows or ()))
 
 
 def after_mark(count: int, status: str) -> Response:

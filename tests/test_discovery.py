@@ -15,8 +15,6 @@ from crawler.discovery import (
     parse_datetime,
     parse_feed,
     parse_sitemap,
-    robots_crawl_delay,
-    robots_sitemaps,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "discovery"
@@ -62,28 +60,6 @@ def test_parse_datetime(text: str | None, expected: datetime | None) -> None:
     parsed = parse_datetime(text)
     assert parsed == expected
     assert parsed is None or parsed.tzinfo is not None
-
-
-# --- robots.txt -------------------------------------------------------------------------
-
-
-def test_robots_sitemaps_are_absolute_and_deduped() -> None:
-    robots = fixture_text("robots.txt")
-    assert robots_sitemaps(robots, "https://kabarlumajang.example.id/robots.txt") == [
-        "https://kabarlumajang.example.id/sitemap_index.xml",
-        "https://kabarlumajang.example.id/news-sitemap.xml",
-    ]
-
-
-def test_robots_crawl_delay_per_user_agent() -> None:
-    robots = fixture_text("robots.txt")
-    assert robots_crawl_delay(robots, "Pantau/0.1 (+https://example.id/bot)") == 4.0
-    assert robots_crawl_delay(robots, "AhrefsBot") == 30.0
-    assert robots_crawl_delay(robots, "SomeOtherBot") is None
-    assert robots_crawl_delay("", "Pantau") is None
-
-
-# --- sitemaps ---------------------------------------------------------------------------
 
 
 def test_yoast_sitemap_index_with_bom_and_stylesheet() -> None:

@@ -480,3 +480,58 @@ def test_reads_and_marks_work_while_a_crawl_holds_the_write_lock(client: FlaskCl
         release.join()
         writer.close()
     assert rows(db_path, "select status from articles where id = 3")[0]["status"] == "relevant"
+
+
+FACET_VIEWS = ("", "status=all", "province=Jawa+Timur", "region=Kabupaten+Tulungagung",
+               "topic=kriminalitas", "source=detikkasus", "min_score=0.6", "status=relevant",
+               "status=all&province=Kepulauan+Bangka+Belitung", "date_from=2000-01-01",
+               "status=follow_up&topic=narkoba", "q=sepeda")
+
+
+def cached_and_recomputed(app: Flask, db_path: Path, query: str) -> tuple[Any, Any]:
+    from review.filters import parse_filters
+    from werkzeug.datastructures import MultiDict
+    from urllib.parse import parse_qsl
+    f = parse_filters(MultiDict(parse_qsl(query)))
+    cached, ticket = app.extensions["pantau_facets"].lookup(f)
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        queries.prepare(conn, f)
+        fresh = queries.facet_counts(conn, f, app.config["PANTAU_TZ"])
+    finally:
+        conn.close()
+    return (None if ticket is not None else queries.facet_lists(cached, f)), queries.facet_lists(fresh, f)
+
+
+def test_marks_adjust_cached_counts_exactly(app: Flask, client: FlaskClient, db_path: Path) -> None:
+    """A mark moves its articles between the cached counts instead of dropping them; every
+    adjusted set equals a recomputation (searches are dropped and recomputed)."""
+    token = csrf(client)
+    for ids, mark in ((["1"], "relevant"), (["3", "8"], "follow_up"), (["4"], "not_relevant"),
+                      (["5"], "relevant")):
+        for query in FACET_VIEWS:
+            page(client, "/?" + query)
+        client.post("/bulk", data={"csrf_token": token, "scope": "selected", "ids": ids, "mark": mark})
+        kept = 0
+        for query in FACET_VIEWS:
+            cached, fresh = cached_and_recomputed(app, db_path, query)
+            if cached is not None:
+                kept += 1
+                assert cached == fresh, (query, ids, mark)
+        assert kept == len(FACET_VIEWS) - 1  # all but the search
+    doc = page(client, "/")
+    new = rows(db_path, "select count(*) as n from articles where status = 'new'")[0]["n"]
+    assert doc.cssselect("p.total")[0].text_content() == f"{new} artikel cocok"
+
+
+def test_a_commit_by_another_connection_drops_cached_counts(app: Flask, client: FlaskClient,
+                                                             db_path: Path) -> None:
+    before = page(client, "/").cssselect("p.total")[0].text_content()
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("update articles set status = 'relevant' where id = 3")
+    conn.close()
+    assert page(client, "/").cssselect("p.total")[0].text_content() != before
+    cached, fresh = cached_and_recomputed(app, db_path, "")
+    assert cached == fresh

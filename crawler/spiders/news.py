@@ -1,10 +1,11 @@
 """The one generic spider: finds each source's new articles and fetches only those.
 
-Per source, in order: robots.txt (its ``Sitemap:`` lines and ``Crawl-delay``), then at once the
-home page (a listing: article links, feed autodiscovery, pagination), the configured and
-discovered feeds, the sitemaps (robots', configured, else ``/sitemap.xml`` and friends as quiet
-probes) and the configured listing templates. No per-site code: a site is an entry in the sources
-file.
+Per source: the home page first (a listing: article links, feed autodiscovery, pagination);
+Scrapy's RobotsTxtMiddleware reads robots.txt before it, and once that file is parsed
+(``robots_parsed``) its ``Crawl-delay`` is applied and the other paths start: the configured and
+discovered feeds, the sitemaps (robots' ``Sitemap:`` lines, configured, else ``/sitemap.xml`` and
+friends as quiet probes) and the configured listing templates. No per-site code: a site is an
+entry in the sources file.
 
 Only new work: every link is canonicalised (``crawler.urls.canonical_url``) and dropped when the
 database already knows it, as an article URL or an alias. Feeds and sitemaps carry dates, so
@@ -87,6 +88,7 @@ class NewsSpider(scrapy.Spider):
         self.discovery_seen: set[str] = set()
         self.documents_seen: set[str] = set()
         self.listed: dict[str, set[str]] = {}
+        self.discovered: set[str] = set()
 
     # set-up -----------------------------------------------------------------------------------
     @classmethod
@@ -95,6 +97,7 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._on_robots_parsed, signal=signals.robots_parsed)
         spider._configure(crawler.settings)
         return spider
 
@@ -137,40 +140,34 @@ class NewsSpider(scrapy.Spider):
         self._validators.setdefault(source, {})[url] = (etag, last_modified)
 
     async def start(self) -> AsyncIterator[Request]:
+        """Each source starts at its home page; Scrapy's RobotsTxtMiddleware reads robots.txt
+        first and hands it to :meth:`_on_robots_parsed`, which starts the rest of discovery."""
         for src in self.sources:
             self.logger.info("source %s: window since %s", src.name, self.windows[src.name].isoformat())
-            yield Request(urljoin(src.url, "/robots.txt"), callback=self.parse_robots,
-                          errback=self.robots_failed, dont_filter=True, priority=100,
-                          meta={"source": src.name, "dont_obey_robotstxt": True, "probe": True,
-                                "handle_httpstatus_list": [404, 403, 410, 401]})
+            home = self._listing_request(src, src.url, depth=1, via="home")
+            home.meta["is_home"] = True
+            yield home
 
     # robots and discovery ---------------------------------------------------------------------
-    def parse_robots(self, response: Response) -> Iterator[Request]:
-        src = self.by_name[response.meta["source"]]
-        sitemaps: list[str] = []
-        if response.status == 200 and isinstance(response, TextResponse):
-            delay = discovery.robots_crawl_delay(response.text, self.crawler.settings.get("USER_AGENT"))
+    def _on_robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """robots.txt of a host is known: honour its Crawl-delay, read its Sitemap: lines, and
+        discover every source on that host (one robots.txt fetch per host and run)."""
+        netloc = urlsplit(request.url).netloc
+        for src in self.sources:
+            if urlsplit(src.url).netloc != netloc or src.name in self.discovered:
+                continue
+            delay = robotparser.crawl_delay(self.crawler.settings.get("USER_AGENT"))
             if delay:
-                used = apply_crawl_delay(self.crawler, urlsplit(response.url).hostname or "", delay)
+                used = apply_crawl_delay(self.crawler, urlsplit(src.url).hostname or "", delay)
                 self.logger.info("source %s: robots.txt Crawl-delay %.2fs", src.name, used)
-            sitemaps = discovery.robots_sitemaps(response.text, response.url)
-        yield from self.discover(src, sitemaps)
-
-    def robots_failed(self, failure: Failure) -> Iterator[Request]:
-        """No robots.txt answer: a host that does not resolve or refuses connections is down
-        for this run (every other request would fail the same way, retries included); any
-        other failure (a timeout, a reset) may be robots.txt's alone, so discovery goes on."""
-        src = self.by_name[failure.request.meta["source"]]
-        if error_kind(failure.value) in ("dns", "connection_refused"):
-            self.logger.warning("source %s: %s is unreachable; skipped this run", src.name, src.url)
-            return
-        yield from self.discover(src, [])
+            sitemaps = [urljoin(src.url, u) for u in sitemaps_of(robotparser)]
+            for follow_up in self.discover(src, sitemaps):
+                self.crawler.engine.crawl(follow_up)
 
     def discover(self, src: Source, robots_sitemaps: list[str]) -> Iterator[Request]:
-        """Every discovery path of one source, once its robots.txt is known."""
-        home = self._listing_request(src, src.url, depth=1, via="home")
-        home.meta["is_home"] = True
-        yield home
+        """Every discovery path of one source besides its home page, once robots.txt is known
+        (or known to be unavailable)."""
+        self.discovered.add(src.name)
         for template in src.listings:
             yield self._listing_request(src, src.listing_url(template, 1), depth=1,
                                         via="listing", template=template)
@@ -207,8 +204,18 @@ class NewsSpider(scrapy.Spider):
                              "template": template, "conditional": False,
                              "handle_httpstatus_list": [304]})
 
-    def discovery_failed(self, failure: Failure) -> None:
+    def discovery_failed(self, failure: Failure) -> Iterator[Request]:
+        """A discovery page failed. If it was the home page and robots.txt never answered, the
+        other paths are still worth a try, unless the host does not resolve or refuses
+        connections: then the site is down for this run and every request would fail alike."""
         self._count_failure(failure)
+        src = self.by_name[failure.request.meta["source"]]
+        if failure.request.meta.get("is_home") and src.name not in self.discovered:
+            if error_kind(failure.value) in ("dns", "connection_refused"):
+                self.logger.warning("source %s: %s is unreachable; skipped this run",
+                                    src.name, src.url)
+                return
+            yield from self.discover(src, [])
 
     # listings ---------------------------------------------------------------------------------
     def parse_listing(self, response: Response) -> Iterator[Request]:
@@ -216,6 +223,8 @@ class NewsSpider(scrapy.Spider):
         if not self._usable_html(response, src):
             return
         depth = response.meta["depth"]
+        if response.meta.get("is_home") and src.name not in self.discovered:
+            yield from self.discover(src, [])  # robots.txt was not read (failed, or not obeyed)
         if depth == 1:
             for feed in discovery.feed_links(response.text, response.url):
                 yield from self._discovery_request(src, feed, self.parse_feed, via="feed")
@@ -458,6 +467,11 @@ class NewsSpider(scrapy.Spider):
             self.store.finish_run(self.run_rows[src.name], src.name, counts.as_row(), status)
         self.store.optimize()
         self.store.close()
+
+
+def sitemaps_of(robotparser: Any) -> list[str]:
+    """The ``Sitemap:`` lines of a parsed robots.txt (Scrapy's Protego parser keeps them)."""
+    return list(getattr(getattr(robotparser, "rp", None), "sitemaps", None) or [])
 
 
 def denied(src: Source, url: str) -> bool:
