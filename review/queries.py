@@ -397,9 +397,7 @@ def row_matches(row: Any, f: Filters, tz: tzinfo) -> bool:
     if f.date_to and not (isinstance(published, str)
                           and published < day_bounds_utc(f.date_to, tz)[1]):
         return False
-    if f.min_score is not None and (row["score"] is None or row["score"] < f.min_score):
-        return False
-    return True
+    return f.min_score is None or (row["score"] is not None and row["score"] >= f.min_score)
 
 
 def adjust_counts(fc: FacetCounts, f: Filters, tz: tzinfo, before: Sequence[Any],

@@ -18,18 +18,21 @@ import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import lxml.html
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
 
 from pipelines.storage import Store
 from review import queries
 from review.app import create_app
 from review.auth import AuthConfig, BindRefused, check_bind, hash_password, load_auth
 from review.cli import serve
+from review.filters import parse_filters
 from review.i18n import MESSAGES
 
 WIB = timezone(timedelta(hours=7))
@@ -489,9 +492,6 @@ FACET_VIEWS = ("", "status=all", "province=Jawa+Timur", "region=Kabupaten+Tulung
 
 
 def cached_and_recomputed(app: Flask, db_path: Path, query: str) -> tuple[Any, Any]:
-    from review.filters import parse_filters
-    from werkzeug.datastructures import MultiDict
-    from urllib.parse import parse_qsl
     f = parse_filters(MultiDict(parse_qsl(query)))
     cached, ticket = app.extensions["pantau_facets"].lookup(f)
     conn = sqlite3.connect(db_path)
