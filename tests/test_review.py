@@ -45,9 +45,14 @@ HOSTILE_TEXT = ('Kerusuhan terjadi di pasar. <svg onload="window.__pwned=3;alert
 HOSTILE_AUTHOR = '<svg/onload=window.__pwned=6;alert(6)>'
 
 
+# The fixture's "yesterday", fixed once at import: a run that crosses midnight in Jakarta must not
+# see its fixture move to the day before yesterday (the digest pages ask for this day explicitly).
+FIXTURE_DAY = datetime.now(WIB).date() - timedelta(days=1)
+
+
 def yesterday_wib(hour: int = 10) -> datetime:
-    today = datetime.now(WIB).date()
-    return datetime(today.year, today.month, today.day, hour, tzinfo=WIB) - timedelta(days=1)
+    day = FIXTURE_DAY
+    return datetime(day.year, day.month, day.day, hour, tzinfo=WIB)
 
 
 def article_row(n: int, **fields: Any) -> dict[str, Any]:
@@ -378,8 +383,16 @@ def test_export_csv_and_json_follow_the_filters(client: FlaskClient) -> None:
     assert [i["id"] for i in json.loads(client.get("/export.json?q=sabu").data)] == [3]
 
 
+def test_digest_defaults_to_yesterday_in_jakarta(client: FlaskClient) -> None:
+    from review.views import digest_day
+
+    with client.application.app_context():
+        assert digest_day(None) == (datetime.now(WIB).date() - timedelta(days=1)).isoformat()
+        assert digest_day("2026-01-31") == "2026-01-31" and digest_day("nonsense") == digest_day(None)
+
+
 def test_digest_groups_yesterdays_marked_stories(client: FlaskClient) -> None:
-    doc = page(client, "/digest")
+    doc = page(client, f"/digest?day={FIXTURE_DAY.isoformat()}")
     assert doc.cssselect(".n-relevant")[0].text_content() == "1"
     region = doc.cssselect(".by-region .region")[0]
     assert "Kota Pangkalpinang" in region.cssselect("h3")[0].text_content()

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from review.app import create_app
-from tests.test_review import HOSTILE_ID, REPO_ROOT, build_db, rows
+from tests.test_review import FIXTURE_DAY, HOSTILE_ID, REPO_ROOT, build_db, rows
 
 CHROMIUM = os.environ.get("PANTAU_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -184,7 +184,7 @@ def test_post_without_csrf_token_is_refused(page: Any, served: Served) -> None:
 
 
 def test_digest_page_prints(page: Any, served: Served) -> None:
-    page.goto(served.url + "/digest")
+    page.goto(served.url + f"/digest?day={FIXTURE_DAY.isoformat()}")
     assert page.locator(".by-region .region h3").first.inner_text().startswith("Kota Pangkalpinang")
     shot(page, "digest")
     page.emulate_media(media="print")
