@@ -268,6 +268,17 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+@contextmanager
+def transaction(path: Path) -> Iterator[sqlite3.Connection]:
+    """A short-lived connection that commits on success and is always closed."""
+    conn = connect(path)
+    try:
+        with conn:
+            yield conn
+    finally:
+        conn.close()
+
+
 class SQLiteJobStore(BaseJobStore):
     """APScheduler 3 jobs in a SQLite table, with the standard library only.
 
@@ -282,23 +293,14 @@ class SQLiteJobStore(BaseJobStore):
 
     def start(self, scheduler: Any, alias: str) -> None:
         super().start(scheduler, alias)
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             conn.execute(f"create table if not exists {self.table} (id text primary key, "
                          "next_run_time real, job_state blob not null)")
             conn.execute(f"create index if not exists {self.table}_next "
                          f"on {self.table} (next_run_time)")
 
-    @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        conn = connect(self.path)
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
-
     def lookup_job(self, job_id: str) -> Job | None:
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             row = conn.execute(f"select job_state from {self.table} where id = ?",
                                [job_id]).fetchone()
         return self._job(row[0]) if row else None
@@ -307,7 +309,7 @@ class SQLiteJobStore(BaseJobStore):
         return self._jobs("where next_run_time <= ?", [datetime_to_utc_timestamp(now)])
 
     def get_next_run_time(self) -> datetime | None:
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             row = conn.execute(f"select min(next_run_time) from {self.table}").fetchone()
         return utc_timestamp_to_datetime(row[0]) if row and row[0] is not None else None
 
@@ -318,27 +320,27 @@ class SQLiteJobStore(BaseJobStore):
 
     def add_job(self, job: Job) -> None:
         try:
-            with self._conn() as conn:
+            with transaction(self.path) as conn:
                 conn.execute(f"insert into {self.table} values (?, ?, ?)", self._row(job))
         except sqlite3.IntegrityError:
             raise ConflictingIdError(job.id) from None
 
     def update_job(self, job: Job) -> None:
         _, when, state = self._row(job)
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             cur = conn.execute(f"update {self.table} set next_run_time = ?, job_state = ? "
                                "where id = ?", [when, state, job.id])
         if cur.rowcount == 0:
             raise JobLookupError(job.id)
 
     def remove_job(self, job_id: str) -> None:
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             cur = conn.execute(f"delete from {self.table} where id = ?", [job_id])
         if cur.rowcount == 0:
             raise JobLookupError(job_id)
 
     def remove_all_jobs(self) -> None:
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             conn.execute(f"delete from {self.table}")
 
     def _row(self, job: Job) -> tuple[str, float | None, bytes]:
@@ -356,7 +358,7 @@ class SQLiteJobStore(BaseJobStore):
 
     def _jobs(self, where: str = "", args: Sequence[Any] = ()) -> list[Job]:
         """Jobs ordered by next run time; one that cannot be restored is logged and dropped."""
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             rows = conn.execute(f"select id, job_state from {self.table} {where} "
                                 "order by next_run_time", list(args)).fetchall()
         jobs = []
@@ -374,34 +376,25 @@ class State:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             conn.execute("create table if not exists scheduler_state "
                          "(key text primary key, value text)")
             conn.execute("create table if not exists scheduler_runs (id integer primary key, "
                          "grp text, started text, ended text, outcome text, detail text, "
                          "run_ids text, new_articles integer, log text)")
 
-    @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        conn = connect(self.path)
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
-
     def get(self, key: str, default: Any = None) -> Any:
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             row = conn.execute("select value from scheduler_state where key = ?", [key]).fetchone()
         return json.loads(row[0]) if row else default
 
     def put(self, key: str, value: Any) -> None:
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             conn.execute("insert or replace into scheduler_state values (?, ?)",
                          [key, json.dumps(value)])
 
     def record(self, outcome: CrawlOutcome) -> None:
-        with self._conn() as conn:
+        with transaction(self.path) as conn:
             conn.execute(
                 "insert into scheduler_runs (grp, started, ended, outcome, detail, run_ids, "
                 "new_articles, log) values (?, ?, ?, ?, ?, ?, ?, ?)",
