@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from crawler.demo.server import DemoSites  # noqa: E402
+from pipelines.storage import ArticleFilter, Store  # noqa: E402
 
 SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
             "CONCURRENT_REQUESTS_PER_DOMAIN": "8", "PANTAU_PROGRESS_INTERVAL": "0",
@@ -40,11 +40,14 @@ def crawl(sources: Path, db: Path, *extra: str) -> tuple[float, int, int]:
                    stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    conn = sqlite3.connect(db)
-    requests, pages = conn.execute(
-        "select requests, pages from crawl_runs order by id desc limit 1").fetchone()
-    conn.close()
+    with Store(db, readonly=True) as store:
+        requests = store.runs(1)[0]["requests"]
     return seconds, requests, max(peak, before)
+
+
+def stored_articles(db: Path) -> int:
+    with Store(db, readonly=True) as store:
+        return store.count_articles(ArticleFilter())
 
 
 def main() -> None:
@@ -56,10 +59,10 @@ def main() -> None:
         sources.write_text(sites.sources_yaml(["big"]), encoding="utf-8")
         db = Path(tmp) / "bench.db"
         seconds, requests, peak = crawl(sources, db, "--since", "3650d")
-        stored = sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0]
+        stored = stored_articles(db)
         sites.publish_new(per_site=5)
         seconds2, requests2, _ = crawl(sources, db)
-        stored2 = sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0]
+        stored2 = stored_articles(db)
     print(f"site: {args.articles} generated articles on one loopback host")
     print(f"first crawl:  {requests} requests, {stored} articles stored in {seconds:.1f} s"
           f" = {requests / seconds:.1f} pages/s; peak RSS {peak / 1024:.0f} MiB")

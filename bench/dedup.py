@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sqlite3
 import sys
 import tempfile
 import time
@@ -41,9 +40,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from math import comb
 
-import sqlite_utils
-
-from pipelines.dedup import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, StoryIndex
+from pipelines.dedup import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
+from pipelines.storage import Store
 
 # --- vocabulary ------------------------------------------------------------------------------
 
@@ -620,57 +618,43 @@ def near_misses_merged(stories: Sequence[Story], truth: dict[int, int],
     return sum(1 for a, b in pairs if found[a] & found[b]), len(pairs)
 
 
-def index_size(path: str) -> tuple[int, dict[str, int]]:
+def index_size(store: Store) -> tuple[int, dict[str, int]]:
     """The database file's size, and bytes per story table where SQLite has ``dbstat``."""
-    total = os.path.getsize(path)
-    conn = sqlite3.connect(path)
-    try:
-        rows = conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
-    except sqlite3.OperationalError:
-        rows = []
-    finally:
-        conn.close()
-    return total, dict(rows)
+    store.checkpoint()
+    return os.path.getsize(store.path), store.table_sizes()
 
 
 # --- main ------------------------------------------------------------------------------------
 
 
-SQLITE_PRAGMAS = ("synchronous=NORMAL", "cache_size=-65536", "wal_autocheckpoint=10000")
-"""How the bench opens the database, on top of WAL: what a crawler that owns its database
-would set. NORMAL is safe in WAL mode (a commit is durable unless the power fails); a 64 MB
-page cache keeps the bucket and signature pages warm; checkpointing every 10,000 pages
-instead of 1,000 saves an fsync every ~20 adds. With sqlite-utils' defaults (rollback
-journal, FULL, 2 MB cache) every add() pays synced commits and cold pages, about twice
-the time; ``add_many()`` shares one commit and barely cares."""
+def connect(path: str, recreate: bool = False) -> Store:
+    """The database as the crawl opens it (``pipelines.storage.connect``: WAL, NORMAL sync, a
+    64 MiB cache, rare checkpoints): what a crawler that owns its database would set."""
+    if recreate:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    return Store(path)
 
 
-def connect(path: str, recreate: bool = False) -> sqlite_utils.Database:
-    db = sqlite_utils.Database(path, recreate=recreate)
-    db.enable_wal()
-    for pragma in SQLITE_PRAGMAS:
-        db.execute(f"PRAGMA {pragma}")
-    return db
-
-
-def build(db: sqlite_utils.Database, articles: Sequence[Article], options: dict[str, float],
+def build(db: Store, articles: Sequence[Article], options: dict[str, float],
           batch: int = 1000) -> tuple[float, float]:
     """Index the corpus in nightly-sized batches; return the (wall, CPU) seconds it took."""
-    index = StoryIndex(db, **options)
+    index = db.story_index(**options)
     began, cpu = time.perf_counter(), time.process_time()
     for i in range(0, len(articles), batch):
         index.add_many((a.article_id, a.text, a.published) for a in articles[i : i + batch])
     return time.perf_counter() - began, time.process_time() - cpu
 
 
-def timed_adds(db: sqlite_utils.Database, articles: Sequence[Article], options: dict[str, float],
+def timed_adds(db: Store, articles: Sequence[Article], options: dict[str, float],
                one_by_one: bool) -> tuple[float, float]:
     """(Wall, CPU) seconds to add these articles to the existing index.
 
     CPU time is printed too because this machine is shared: under load the wall time
     measures the neighbours as much as the index.
     """
-    index = StoryIndex(db, **options)
+    index = db.story_index(**options)
     began, cpu = time.perf_counter(), time.process_time()
     if one_by_one:
         for a in articles:
@@ -680,11 +664,11 @@ def timed_adds(db: sqlite_utils.Database, articles: Sequence[Article], options: 
     return time.perf_counter() - began, time.process_time() - cpu
 
 
-def report_quality(db: sqlite_utils.Database, articles: Sequence[Article],
-                   stories: Sequence[Story]) -> tuple[float, float]:
+def report_quality(db: Store, articles: Sequence[Article], stories: Sequence[Story],
+                   options: dict[str, float]) -> tuple[float, float]:
     """Print and return pairwise precision and recall over everything indexed."""
     truth = {a.article_id: a.group for a in articles}
-    predicted = dict(db.execute("SELECT article_id, story_id FROM story_members").fetchall())
+    predicted = db.story_index(**options).assignments()
     precision, recall = pairwise_scores(truth, predicted)
     print(f"pairwise precision {precision:.4f}  recall {recall:.4f}  "
           f"({len(set(predicted.values())):,} stories found, {len(set(truth.values())):,} true)")
@@ -693,9 +677,9 @@ def report_quality(db: sqlite_utils.Database, articles: Sequence[Article],
     return precision, recall
 
 
-def report_size(path: str, articles: int) -> None:
+def report_size(store: Store, articles: int) -> None:
     """Print the database's size; it holds nothing but the story index."""
-    total, tables = index_size(path)
+    total, tables = index_size(store)
     print(f"index size on disk: {total / 1e6:.1f} MB ({total / articles:.0f} bytes per article)")
     for table, size in sorted(tables.items(), key=lambda kv: -kv[1]):
         if size >= 50_000:
@@ -718,7 +702,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     late = extra_articles(2 * args.adds, args.seed + 100, len(corpus) + 1, stories)
     one_by_one, batched = late[: args.adds], late[args.adds :]
     groups = Counter(a.group for a in corpus)
-    print(f"sqlite: WAL, {', '.join(SQLITE_PRAGMAS)}; index: {options}")
+    print(f"sqlite: as pipelines.storage.connect opens it; index: {options}")
     print(f"generated {len(corpus):,} articles in {len(groups):,} stories "
           f"({sum(1 for s in groups.values() if s > 1):,} with copies, largest {max(groups.values())}, "
           f"{sum(1 for s in stories if s.sibling_of is not None):,} template near misses) "
@@ -736,9 +720,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"{single:.2f} s (CPU {single_cpu:.2f} s)")
             print(f"add {len(batched):,} new articles to the index, one add_many():   "
                   f"{many:.2f} s (CPU {many_cpu:.2f} s)")
-            precision, recall = report_quality(db, corpus + late, stories)
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        report_size(path, len(corpus) + len(late))
+            precision, recall = report_quality(db, corpus + late, stories, options)
+            report_size(db, len(corpus) + len(late))
     ok = precision >= 0.98 and recall >= 0.95 and single < 5 * len(one_by_one) / 1000
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1

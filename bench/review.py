@@ -18,7 +18,7 @@ a search and an article page. The facet counts are cached until the database cha
 inbox is also measured with its counts recomputed on every request (an app without the cache,
 after one warm-up request that compiles its templates and opens its connections), right after
 another connection commits (what every crawl commit does: the cache is dropped), and right
-after an operator's mark through the app (the cached counts are adjusted, not recomputed). The indexes of ``review.queries.INDEXES`` are created here (the
+after an operator's mark through the app (the cached counts are adjusted, not recomputed). The inbox indexes (storage migration m003) are analysed here (the
 storage migrations will carry them).
 """
 
@@ -28,7 +28,6 @@ import argparse
 import json
 import random
 import re
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -42,7 +41,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipelines.storage import Store  # noqa: E402
-from review import queries  # noqa: E402
 from review.app import create_app  # noqa: E402
 
 FUNCTION_WORDS = ("yang di dan ini itu dengan untuk dari pada dalam ke tidak akan juga oleh "
@@ -112,25 +110,24 @@ def article_rows(n: int, rng: random.Random) -> Iterator[tuple[Any, ...]]:
                json.dumps(evidence), region, province, "[]", story if in_story else None)
 
 
+ARTICLE_FIELDS = ("id", "url", "url_key", "source", "title", "text", "published", "published_utc",
+                  "author", "language", "word_count", "discovered_via", "fetched_at", "status",
+                  "score", "kamtibmas", "topics", "relevance_evidence", "region", "province",
+                  "region_evidence", "story_id")
+
+
 def fill(path: Path, n: int, seed: int = 6) -> None:
-    """Create the database with ``n`` articles (raw pages for the first 2,000) and the indexes."""
-    store = Store(path)
-    conn = store.db.conn
-    conn.executemany("insert into sources (name, url, kind) values (?, ?, 'news')",
-                     [(s, f"https://{s}.example.id/") for s in SOURCES])
+    """Create the database with ``n`` articles (raw pages for the first 2,000), then analyse."""
     rng = random.Random(seed)
-    sql = ("insert into articles (id, url, url_key, source, title, text, published, published_utc, "
-           "author, language, word_count, discovered_via, fetched_at, status, score, kamtibmas, "
-           "topics, relevance_evidence, region, province, region_evidence, story_id) values "
-           f"({','.join('?' * 22)})")
-    with conn:
-        conn.executemany(sql, article_rows(n, rng))
-        conn.executemany(
-            "insert into raw_pages (article_id, url, html_zlib, encoding) values (?, ?, ?, 'utf-8')",
-            [(k, f"https://x/{k}", zlib.compress(b"<html><body><p>x</p></body></html>" * 200))
-             for k in range(1, min(n, 2000) + 1)])
-    queries.ensure_indexes(conn)
-    store.close()
+    with Store(path) as store:
+        store.load_rows("sources", ({"name": s, "url": f"https://{s}.example.id/", "kind": "news"}
+                                    for s in SOURCES))
+        store.load_rows("articles", (dict(zip(ARTICLE_FIELDS, row))
+                                     for row in article_rows(n, rng)))
+        page = zlib.compress(b"<html><body><p>x</p></body></html>" * 200)
+        store.load_rows("raw_pages", ({"article_id": k, "url": f"https://x/{k}", "html_zlib": page,
+                                       "encoding": "utf-8"} for k in range(1, min(n, 2000) + 1)))
+        store.analyze()
 
 
 def timed(fn: Callable[[int], Any], runs: int) -> list[float]:
@@ -191,12 +188,12 @@ def bench(path: Path, runs: int) -> None:
     report("filtered, counts recomputed", timed(lambda k: get_cold(
         f"/?province={places[(k * 11) % len(places)][1]}&topic={TOPICS[k % len(TOPICS)]}"), runs))
 
-    writer = sqlite3.connect(path, timeout=30, isolation_level=None)
+    writer = Store(path)
 
     def after_crawl_commit(k: int) -> None:
         """What a crawl's commit does to the cache: another connection writes (untimed here)."""
-        writer.execute("update sources set last_crawl_at = ? where name = ?",
-                       [datetime.now(timezone.utc).isoformat(), SOURCES[k % 40]])
+        writer.save_validators(f"https://{SOURCES[k % 40]}.example.id/feed/",
+                               f'"{datetime.now(timezone.utc).isoformat()}"', None)
 
     report("inbox after a crawl commit", timed_after(after_crawl_commit, lambda k: get("/"), runs))
     report("inbox, regency + topic", timed(lambda k: get(

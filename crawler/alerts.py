@@ -5,22 +5,25 @@ Telegram's ``sendMessage``, Slack/Mattermost incoming webhooks all read a ``text
 e-mail over SMTP reaches the people who only read mail. Both are optional; neither may break the
 crawl: :func:`notify` logs a failed delivery and returns, it never raises.
 
-Settings (``[alerts]``, ``[alerts.webhook]`` and ``[alerts.smtp]`` of the settings file; secrets
-from environment variables so the file can be committed):
+Settings (``[alerts]``, ``[alerts.webhook]`` and ``[alerts.smtp]`` of the settings file, checked
+by the one schema in :mod:`crawler.schedule.config`; the defaults are written once, on the
+dataclasses below; secrets come from environment variables so the file can be committed):
 
-- ``min_score`` (0.7): a story is alerted when one of its new articles has ``kamtibmas = 1`` and
+- ``min_score``: a story is alerted when one of its new articles has ``kamtibmas = 1`` and
   ``score >= min_score``; articles are grouped by ``story_id`` (one entry per story, with every
   source that carried it), an article without a story is its own entry. NULL score or kamtibmas
   means "not scored" and is never alerted.
-- ``max_stories`` (20): at most this many stories per message (highest score first).
-- ``webhook.url`` or the variable named by ``webhook.url_env`` (default ``PANTAU_WEBHOOK_URL``;
-  it wins, so a bot token never has to sit in the file); ``webhook.headers`` (values may be
-  ``env:NAME``); ``webhook.extra`` (merged into the JSON body, e.g. Telegram's ``chat_id``);
-  ``webhook.timeout`` (10 s), ``webhook.retries`` (2) and ``webhook.retry_delay`` (5 s).
-- ``smtp.host`` (empty: no e-mail), ``smtp.port`` (587), ``smtp.security`` (``starttls``,
-  ``ssl`` or ``none``), ``smtp.username``, the password in the variable named by
-  ``smtp.password_env`` (default ``PANTAU_SMTP_PASSWORD``), ``smtp.sender``, ``smtp.to`` (list),
-  ``smtp.timeout`` (20 s), ``smtp.subject_prefix`` ("[Pantau]").
+- ``max_stories``: at most this many stories per message (highest score first).
+- ``webhook.url`` or the variable named by ``webhook.url_env`` (it wins, so a bot token never
+  has to sit in the file); ``webhook.headers`` (values may be ``env:NAME``); ``webhook.extra``
+  (merged into the JSON body, e.g. Telegram's ``chat_id``); ``webhook.timeout``,
+  ``webhook.retries`` and ``webhook.retry_delay``.
+- ``smtp.host`` (empty: no e-mail), ``smtp.port``, ``smtp.security`` (``starttls``, ``ssl`` or
+  ``none``), ``smtp.username``, the password in the variable named by ``smtp.password_env``,
+  ``smtp.sender``, ``smtp.to`` (list), ``smtp.timeout``, ``smtp.subject_prefix``.
+
+What a run was and brought is one type, :class:`RunReport`: the scheduler fills in how the crawl
+ended, then the stories and the health verdicts, and this module renders and delivers it.
 
 The JSON body: ``{"type": "pantau.run", "text": ..., "run": {...}, "stories": [...],
 "unhealthy": [...], "recovered": [...]}`` (see :func:`payload`).
@@ -33,18 +36,20 @@ import json
 import logging
 import os
 import smtplib
-import sqlite3
 import ssl
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import ConfigDict
 
 from crawler.health import SourceHealth
+from pipelines.storage import ArticleFilter, Store
 
 log = logging.getLogger("pantau.alerts")
 
@@ -55,26 +60,20 @@ class AlertError(Exception):
     """A notification could not be delivered (reported in the log, never raised past notify)."""
 
 
-# settings --------------------------------------------------------------------------------------
-def _from_mapping(cls: type, values: Mapping[str, Any], section: str) -> Any:
-    """A settings dataclass from a settings-file table; unknown keys are refused by name."""
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise ValueError(f"[{section}]: unknown setting(s) {', '.join(unknown)} "
-                         f"(known: {', '.join(sorted(known))})")
-    return cls(**values)
-
-
+# settings (the [alerts] tables; unknown keys are refused by the schema) -----------------------
 @dataclass(frozen=True)
 class WebhookSettings:
-    url: str = ""
-    url_env: str = "PANTAU_WEBHOOK_URL"
-    headers: Mapping[str, str] = field(default_factory=dict)
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    timeout: float = 10.0
-    retries: int = 2
-    retry_delay: float = 5.0
+    """``[alerts.webhook]``: a generic JSON POST."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    url: str = ""                           # empty (and no url_env variable set): no webhook
+    url_env: str = "PANTAU_WEBHOOK_URL"     # this environment variable, when set, wins over url
+    headers: Mapping[str, str] = field(default_factory=dict)   # values may be "env:NAME"
+    extra: Mapping[str, Any] = field(default_factory=dict)     # merged into the JSON body
+    timeout: float = 10.0                   # seconds per attempt
+    retries: int = 2                        # attempts after the first one
+    retry_delay: float = 5.0                # seconds between attempts
 
     def resolved_url(self) -> str:
         """The environment variable wins over the file, so a token need not be written down."""
@@ -83,35 +82,31 @@ class WebhookSettings:
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    host: str = ""
+    """``[alerts.smtp]``: plain-text e-mail."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    host: str = ""                          # empty: no e-mail
     port: int = 587
-    security: str = "starttls"
-    username: str = ""
-    password_env: str = "PANTAU_SMTP_PASSWORD"
-    sender: str = ""
-    to: Sequence[str] = ()
-    timeout: float = 20.0
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str = ""                      # empty: no login
+    password_env: str = "PANTAU_SMTP_PASSWORD"   # the variable holding the password
+    sender: str = ""                        # empty: pantau@<host>
+    to: tuple[str, ...] = ()                # the recipients
+    timeout: float = 20.0                   # seconds
     subject_prefix: str = "[Pantau]"
 
 
 @dataclass(frozen=True)
 class AlertSettings:
-    min_score: float = 0.7
-    max_stories: int = 20
+    """``[alerts]``: what is worth an alert, and the two channels."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    min_score: float = 0.7                  # alert Kamtibmas stories scoring at least this
+    max_stories: int = 20                   # stories per message at most, best first
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> AlertSettings:
-        top = {k: v for k, v in values.items() if k not in ("webhook", "smtp")}
-        settings = _from_mapping(cls, top, "alerts")
-        webhook = _from_mapping(WebhookSettings, values.get("webhook", {}), "alerts.webhook")
-        smtp = _from_mapping(SmtpSettings, values.get("smtp", {}), "alerts.smtp")
-        if smtp.security not in ("starttls", "ssl", "none"):
-            raise ValueError(f"[alerts.smtp]: security must be starttls, ssl or none, "
-                             f"not {smtp.security!r}")
-        return cls(min_score=float(settings.min_score), max_stories=int(settings.max_stories),
-                   webhook=webhook, smtp=smtp)
 
 
 # what is reported ------------------------------------------------------------------------------
@@ -129,7 +124,8 @@ class Story:
 
 @dataclass(frozen=True)
 class RunReport:
-    """What one scheduled run produced, as the alert tells it."""
+    """One scheduled run: how its crawl ended (filled in by the scheduler when the crawl process
+    is done, recorded in the jobs file) and what it brought (stories, health), as alerted."""
 
     group: str
     started: str
@@ -138,6 +134,9 @@ class RunReport:
     detail: str = ""
     new_articles: int = 0
     run_ids: tuple[str, ...] = ()
+    returncode: int | None = None        # the crawl process's exit status (None: never started)
+    sources: tuple[str, ...] = ()        # the sources it crawled: their health is judged after
+    log: Path | None = None              # the crawl's output file
     stories: tuple[Story, ...] = ()
     unhealthy: tuple[SourceHealth, ...] = ()
     newly_unhealthy: frozenset[str] = frozenset()
@@ -166,20 +165,13 @@ def _story(members: list[Mapping[str, Any]]) -> Story:
                  sources, len(members))
 
 
-def read_new_stories(db: str | Path, after_id: int, min_score: float,
+def read_new_stories(store: Store, after_id: int, min_score: float,
                      limit: int) -> tuple[tuple[Story, ...], int]:
     """High-relevance articles stored after article id `after_id`, grouped into stories, and the
     highest article id now stored (the next watermark). Ids only grow, so no clock is involved."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        top = conn.execute("select coalesce(max(id), 0) from articles").fetchone()[0]
-        rows = conn.execute(
-            "select id, title, url, source, score, story_id from articles where id > ? and "
-            "id <= ? and kamtibmas = 1 and score >= ? order by id", [after_id, top, min_score])
-        return group_stories(rows, limit), int(top)
-    finally:
-        conn.close()
+    top = store.max_article_id()
+    rows = store.articles_after(after_id, top, ArticleFilter(kamtibmas=True, min_score=min_score))
+    return group_stories(rows, limit), top
 
 
 # rendering -------------------------------------------------------------------------------------

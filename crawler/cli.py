@@ -1,4 +1,8 @@
-"""The ``pantau`` command: crawl, extract, list, show, runs, demo.
+"""The ``pantau`` command: crawl, extract, list, show, runs, reextract, rescore, train, demo;
+with ``schedule`` and ``health`` (:mod:`crawler.ops_cli`), ``serve`` and ``review-password``
+(:mod:`crawler.review_cli`) registered on the same group. Shared options (``--db``, ``--json``)
+are defined once, in :mod:`crawler.cli_options`. Every database access goes through
+:class:`pipelines.storage.Store`.
 
 Errors are translated here, once: a bad sources file, an unreadable ``--since`` or a missing
 article becomes one readable line and exit status 1 (``click.ClickException``), never a traceback.
@@ -11,33 +15,28 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.request import Request as UrlRequest, urlopen
+from urllib.request import Request as UrlRequest
+from urllib.request import urlopen
 
 import click
 from tabulate import tabulate
 
+from crawler.cli_options import db_option, json_option
 from crawler.ops_cli import health, schedule
-from review.cli import review_password, serve
+from crawler.review_cli import review_password, serve
 from crawler.settings import user_agent
 from crawler.sources import SourcesError, load_sources, select_sources
 from crawler.window import WindowError, parse_since
-from pipelines.storage import Store
+from pipelines.storage import ArticleFilter, Store, ensure_database
 
-DEFAULT_DB = "pantau.db"
 DEFAULT_SOURCES = "sources.yaml"
-
-
-def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--db", default=DEFAULT_DB, show_default=True, envvar="PANTAU_DB",
-                        type=click.Path(dir_okay=False), help="SQLite database file.")(func)
-
-
-def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(func)
+SUMMARY_COLUMNS = {"source": "source", "status": "status", "requests": "requests",
+                   "pages": "pages", "new_articles": "new", "known_skipped": "known",
+                   "too_old": "too old", "not_articles": "not article", "errors": "errors"}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,7 +86,7 @@ def run_crawl(*, sources: str, db: str, select: Sequence[str], since: str | None
         scrapy_settings.set("USER_AGENT", user_agent(settings["PANTAU_CONTACT_URL"]), "cmdline")
     if quiet:
         scrapy_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    Store(db).close()  # create or migrate before the crawl, so a schema error is reported early
+    ensure_database(db)  # create or migrate before the crawl, so a schema error is reported early
     process = CrawlerProcess(scrapy_settings)
     process.crawl("news", sources=sources, db=db, since=since or "",
                   select=",".join(select), max_pages=max_pages, run_id=run_id)
@@ -106,26 +105,18 @@ def check_finished(db: str, run_id: str) -> None:
 
 
 def summary_rows(db: str, run_id: str) -> list[dict[str, Any]]:
-    store = Store(db)
-    try:
-        rows = list(store.db.query(
-            "select source, status, requests, pages, new_articles, known_skipped, too_old, "
-            "not_articles, errors from crawl_runs where run_id = ? order by source", [run_id]))
-    finally:
-        store.close()
-    for row in rows:
-        errors = json.loads(row["errors"] or "{}")
-        row["errors"] = ", ".join(f"{k}:{v}" for k, v in sorted(errors.items())) or "-"
-    return rows
+    """One row per source of the run, its error counts as ``kind:n, ...``."""
+    with Store(db) as store:
+        rows = store.runs_of(run_id)
+    return [{**{k: row[k] for k in SUMMARY_COLUMNS},
+             "errors": ", ".join(f"{k}:{v}" for k, v in sorted(row["errors"].items())) or "-"}
+            for row in rows]
 
 
 def print_summary(db: str, run_id: str) -> list[dict[str, Any]]:
     rows = summary_rows(db, run_id)
     click.echo("")
-    headers = {"source": "source", "status": "status", "requests": "requests", "pages": "pages",
-               "new_articles": "new", "known_skipped": "known", "too_old": "too old",
-               "not_articles": "not article", "errors": "errors"}
-    click.echo(tabulate(rows, headers=headers, tablefmt="simple"))
+    click.echo(tabulate(rows, headers=SUMMARY_COLUMNS, tablefmt="simple"))
     total = sum(r["new_articles"] for r in rows)
     click.echo(f"\n{total} new articles from {len(rows)} sources in {db} (run {run_id})")
     return rows
@@ -134,7 +125,7 @@ def print_summary(db: str, run_id: str) -> list[dict[str, Any]]:
 @main.command()
 @click.option("--sources", default=DEFAULT_SOURCES, show_default=True, envvar="PANTAU_SOURCES",
               type=click.Path(dir_okay=False), help="Sources file (YAML).")
-@db_option
+@db_option()
 @click.option("--source", "select", multiple=True, metavar="NAME",
               help="Crawl only this source (repeatable).")
 @click.option("--since", metavar="DATE|Nd",
@@ -197,17 +188,19 @@ def extract(path_or_url: str, url: str | None, drop: tuple[str, ...], region: st
 
 # list / show / runs ----------------------------------------------------------------------------
 def open_store(db: str) -> Store:
+    """The database (migrated if it is older than this Pantau), which must exist already."""
     if not Path(db).exists():
         raise click.ClickException(f"{db}: no such database (run `pantau crawl` or `pantau demo` first)")
     return Store(db)
 
 
 @main.command(name="list")
-@db_option
+@db_option()
 @click.option("--source", help="Only this source.")
 @click.option("--status", help="Only this review status (new, relevant, not_relevant, follow_up).")
 @click.option("--since", metavar="DATE|Nd", help="Only articles published since.")
-@click.option("--search", metavar="QUERY", help="Full-text search (SQLite FTS5 syntax).")
+@click.option("--search", metavar="QUERY",
+              help='Full-text search: all words (AND), OR, -word or NOT word, "a phrase", pre*.')
 @click.option("--min-score", type=float, help="Only articles scoring at least this (0..1).")
 @click.option("--kamtibmas/--not-kamtibmas", default=None, help="Only (not) Kamtibmas-relevant.")
 @click.option("--province", help='Only this province, e.g. "Jawa Timur".')
@@ -217,8 +210,8 @@ def open_store(db: str) -> Store:
 @click.option("--stories", is_flag=True, help="One line per story (the same article on many sites).")
 @click.option("--limit", default=50, show_default=True)
 @json_option
-def list_(db: str, since: str | None, sort: str, stories: bool, limit: int, as_json: bool,
-          **filters: Any) -> None:
+def list_(db: str, since: str | None, status: str | None, sort: str, stories: bool, limit: int,
+          as_json: bool, **filters: Any) -> None:
     """List stored articles, newest first, or by score; or one line per story.
 
     \b
@@ -228,15 +221,14 @@ def list_(db: str, since: str | None, sort: str, stories: bool, limit: int, as_j
       pantau list --search 'bhabinkamtibmas' --json
     """
     try:
-        filters["since"] = parse_since(since, datetime.now(timezone.utc)) if since else None
+        published_from = parse_since(since, datetime.now(timezone.utc)) if since else None
     except WindowError as exc:
         raise click.ClickException(str(exc))
-    store = open_store(db)
-    try:
-        rows = (store.list_stories(limit=limit, **filters) if stories
-                else store.list_articles(sort=sort, limit=limit, **filters))
-    finally:
-        store.close()
+    where = ArticleFilter(statuses=(status,) if status else (), published_from=published_from,
+                          **filters)
+    with open_store(db) as store:
+        rows = (store.list_stories(where, limit=limit) if stories
+                else store.list_articles(where, sort=sort, limit=limit))
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif stories:
@@ -264,7 +256,7 @@ def _score(value: float | None) -> str:
 
 @main.command()
 @click.argument("article_id", type=int)
-@db_option
+@db_option()
 @json_option
 def show(article_id: int, db: str, as_json: bool) -> None:
     """Show one article: metadata, aliases and clean text.
@@ -273,13 +265,10 @@ def show(article_id: int, db: str, as_json: bool) -> None:
     Example:
       pantau show 12
     """
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         article = store.get_article(article_id)
         if article is not None:
             article["copies"] = store.story_copies(article_id)
-    finally:
-        store.close()
     if article is None:
         raise click.ClickException(f"no article {article_id} in {db}")
     if as_json:
@@ -300,7 +289,7 @@ def show(article_id: int, db: str, as_json: bool) -> None:
 
 
 @main.command()
-@db_option
+@db_option()
 @click.option("--limit", default=30, show_default=True)
 @json_option
 def runs(db: str, limit: int, as_json: bool) -> None:
@@ -310,11 +299,8 @@ def runs(db: str, limit: int, as_json: bool) -> None:
     Example:
       pantau runs --limit 10
     """
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         rows = store.runs(limit)
-    finally:
-        store.close()
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -325,7 +311,7 @@ def runs(db: str, limit: int, as_json: bool) -> None:
 
 # rework ----------------------------------------------------------------------------------------
 @main.command()
-@db_option
+@db_option()
 @click.option("--sources", default=DEFAULT_SOURCES, show_default=True, envvar="PANTAU_SOURCES",
               help="Sources file, for each source's `drop` selectors (skipped if missing).")
 def reextract(db: str, sources: str) -> None:
@@ -344,17 +330,14 @@ def reextract(db: str, sources: str) -> None:
             drops = {s.name: s.drop for s in load_sources(sources)}
         except SourcesError as exc:
             raise click.ClickException(str(exc))
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         counts = reextract_all(store, drops, load_scorer(Path(db)))
-    finally:
-        store.close()
     click.echo(f"re-extracted {counts['checked']} pages: {counts['changed']} articles changed,"
                f" {counts['no_longer_article']} no longer read as articles (left as they were)")
 
 
 @main.command()
-@db_option
+@db_option()
 def rescore(db: str) -> None:
     """Recompute relevance, topics and region of every stored article.
 
@@ -367,17 +350,14 @@ def rescore(db: str) -> None:
     from pipelines.rework import rescore_all
     from pipelines.train import load_scorer
 
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         counts = rescore_all(store, load_scorer(Path(db)))
-    finally:
-        store.close()
     click.echo(f"rescored {counts['checked']} articles: {counts['changed']} changed,"
                f" {counts['kamtibmas_flipped']} changed their Kamtibmas verdict")
 
 
 @main.command()
-@db_option
+@db_option()
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds.")
 def train(db: str, folds: int) -> None:
     """Learn from operators' marks (relevant / not relevant) and blend with the lexicon.
@@ -410,8 +390,7 @@ DEMO_SETTINGS = {
 
 
 @main.command()
-@click.option("--db", default="demo.db", show_default=True, type=click.Path(dir_okay=False),
-              help="Database to create (an existing one is replaced).")
+@db_option("demo.db", help="Database to create (an existing one is replaced).", envvar=None)
 @click.option("--since", default="2017-01-01", show_default=True,
               help="Window; the default reaches back to the oldest seed article (2017).")
 def demo(db: str, since: str) -> None:

@@ -30,27 +30,32 @@ Runs still ``running`` are ignored (in progress, or killed and not yet closed); 
 runs (a time limit, a shutdown) count for ``stale`` and ``failing`` streaks but are never taken as
 evidence that a site went silent, since they may have been stopped before reaching the articles.
 
-Reading the history (:func:`read_histories`) is the one I/O function here; it uses a read-only
-connection, so it never blocks a crawl writing beside it.
+Reading the history (:func:`read_histories`) is the one function here that touches stored data,
+and only through a store's ``sources_with_runs()`` and ``run_history(source, limit)``
+(:class:`pipelines.storage.Store`; open it ``readonly=True`` so it never blocks a crawl writing
+beside it): this module imports no storage and executes no SQL.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+from pydantic import ConfigDict
 
 COMPLETED = ("ok", "failed", "interrupted")
 
 
 @dataclass(frozen=True)
 class HealthSettings:
-    """Thresholds of the rules above; the ``[health]`` table of the settings file overrides them."""
+    """Thresholds of the rules above; the ``[health]`` table of the settings file overrides them
+    (validated by the one settings schema, :mod:`crawler.schedule.config`). The defaults below
+    are the only place these values are written."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")   # a misspelt key is an error
 
     history_runs: int = 14          # runs per source read from the database
     failed_runs: int = 2            # failing: this many failed runs in a row
@@ -66,16 +71,6 @@ class HealthSettings:
     min_requests: int = 5           # error_jump: fewer requests than this prove nothing
     stale_hours: float = 36.0       # stale: no run started for this long (0: off)
 
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> HealthSettings:
-        """Settings from a ``[health]`` table; an unknown key is an error, not silently ignored."""
-        known = {f.name: f.type for f in fields(cls)}
-        unknown = sorted(set(values) - set(known))
-        if unknown:
-            raise ValueError(f"unknown health setting(s): {', '.join(unknown)} "
-                             f"(known: {', '.join(known)})")
-        defaults = cls()
-        return cls(**{k: type(getattr(defaults, k))(v) for k, v in values.items()})
 
 
 @dataclass(frozen=True)
@@ -261,48 +256,33 @@ def parse_time(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-# reading the database -------------------------------------------------------------------------
-def read_histories(db: str | Path, settings: HealthSettings,
+# reading the history --------------------------------------------------------------------------
+class RunHistories(Protocol):
+    """What :func:`read_histories` needs of a store (``pipelines.storage.Store`` has it)."""
+
+    def sources_with_runs(self) -> list[str]: ...
+
+    def run_history(self, source: str, limit: int) -> list[dict[str, Any]]: ...
+
+
+def read_histories(store: RunHistories, settings: HealthSettings,
                    sources: Sequence[str] | None = None) -> list[SourceHistory]:
-    """Each source's last ``history_runs`` runs (newest first) from a Pantau database.
+    """Each source's last ``history_runs`` runs (newest first), from a store.
 
     `sources` limits the answer to those names (a source never crawled gets an empty history);
     by default every source that has a run.
     """
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 30000")
-    try:
-        names = list(sources) if sources is not None else [
-            r[0] for r in conn.execute("select distinct source from crawl_runs order by source")]
-        return [SourceHistory(n, _runs(conn, n, settings.history_runs)) for n in names]
-    finally:
-        conn.close()
+    names = list(sources) if sources is not None else store.sources_with_runs()
+    return [SourceHistory(name, tuple(run_record(row) for row in
+                                      store.run_history(name, settings.history_runs)))
+            for name in names]
 
 
-def _runs(conn: sqlite3.Connection, source: str, limit: int) -> tuple[RunRecord, ...]:
-    rows = conn.execute(
-        "select run_id, started, ended, status, requests, pages, new_articles, not_articles, "
-        "error_count, errors from crawl_runs where source = ? order by started desc, id desc "
-        "limit ?", [source, limit]).fetchall()
-    return tuple(_record(conn, source, row) for row in rows)
-
-
-def _record(conn: sqlite3.Connection, source: str, row: sqlite3.Row) -> RunRecord:
-    """A run row plus the word counts of the articles fetched between its start and end."""
-    started = parse_time(row["started"])
-    ended = parse_time(row["ended"]) or datetime.now(timezone.utc)
-    words = conn.execute(
-        "select word_count from articles where source = ? and fetched_at >= ? and fetched_at <= ?",
-        [source, _utc(started), _utc(ended + timedelta(seconds=1))]).fetchall()
+def run_record(row: Mapping[str, Any]) -> RunRecord:
+    """A ``crawl_runs`` row (``errors`` decoded, ``word_counts`` attached) as a RunRecord."""
     return RunRecord(
         run_id=row["run_id"], started=row["started"], status=row["status"],
         requests=row["requests"] or 0, pages=row["pages"] or 0,
         new_articles=row["new_articles"] or 0, not_articles=row["not_articles"] or 0,
-        error_count=row["error_count"] or 0, errors=json.loads(row["errors"] or "{}"),
-        word_counts=tuple(int(w[0] or 0) for w in words))
-
-
-def _utc(moment: datetime | None) -> str:
-    """The stored form of a UTC instant (``fetched_at`` is ISO 8601 in UTC, +00:00)."""
-    return (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat()
+        error_count=row["error_count"] or 0, errors=dict(row["errors"] or {}),
+        word_counts=tuple(row.get("word_counts", ())))

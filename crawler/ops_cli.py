@@ -1,12 +1,12 @@
 """Operations commands: ``pantau schedule`` (the nightly service) and ``pantau health``.
 
-They are plain click commands, registered on the ``pantau`` group in :mod:`crawler.cli`
-(``main.add_command(schedule)``, ``main.add_command(health)``). As there, errors are translated
-once, here: a bad settings file or a missing database is one readable line and exit status 1.
-``pantau health`` exits 2 when a source is unhealthy, so cron or a monitoring system can alert.
+They are plain click commands, registered on the ``pantau`` group in :mod:`crawler.cli`. As there,
+errors are translated once, here: a bad settings file or a missing database is one readable line
+and exit status 1. ``pantau health`` exits 2 when a source is unhealthy, so cron or a monitoring
+system can alert.
 
-The scheduler itself is ``scheduler.py`` at the repository root (it decides when to crawl); it is
-imported when a command needs it.
+The scheduler's parts are in :mod:`crawler.schedule` (this module imports them; they never import
+the CLI); ``scheduler.py`` at the repository root is a thin entry point over this ``schedule``.
 """
 
 from __future__ import annotations
@@ -15,36 +15,22 @@ import json
 import logging
 import sys
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import click
 from tabulate import tabulate
 
+from crawler.cli_options import db_option, json_option
 from crawler.health import HealthSettings, SourceHealth, assess_all, read_histories
+from crawler.schedule.config import Config, ConfigError, check_sources, load_config
+from pipelines.storage import DatabaseMissing, Store
 
 UNHEALTHY_EXIT = 2
 
 
-def load_scheduler() -> ModuleType:
-    """``scheduler.py``: installed as a top-level module, else from this checkout's root."""
+def read_config(path: str) -> Config:
     try:
-        import scheduler
-    except ImportError:
-        root = Path(__file__).resolve().parent.parent
-        if not (root / "scheduler.py").is_file():
-            raise click.ClickException("scheduler.py is not importable (install Pantau with "
-                                       "py-modules = [\"scheduler\"] or run from the checkout)")
-        sys.path.insert(0, str(root))
-        import scheduler
-    return scheduler
-
-
-def load_config(path: str) -> Any:
-    sched = load_scheduler()
-    try:
-        return sched.load_config(path)
-    except sched.ConfigError as exc:
+        return load_config(path)
+    except ConfigError as exc:
         raise click.ClickException(str(exc))
 
 
@@ -79,39 +65,38 @@ def schedule(config_path: str, once: bool, groups: tuple[str, ...], list_jobs: b
       pantau schedule --config pantau.toml --once     # one crawl of every group now (cron)
       pantau schedule --config pantau.toml --list
     """
-    sched = load_scheduler()
-    config = load_config(config_path)
+    from crawler.schedule.service import Nightly, next_runs
+
+    config = read_config(config_path)
     if list_jobs:
-        rows = sched.next_runs(config)
-        click.echo(tabulate(rows, headers=("group", "sources", "next run")))
+        click.echo(tabulate(next_runs(config), headers=("group", "sources", "next run")))
         return
     try:
-        sched.check_sources(config)
+        check_sources(config)
     except Exception as exc:  # SourcesError, ConfigError, OSError: one line, exit 1
         raise click.ClickException(str(exc))
     unknown = sorted(set(groups) - {g.name for g in config.schedule.all_groups()})
     if unknown:
         raise click.ClickException(f"unknown group(s): {', '.join(unknown)}")
     setup_logging(verbose)
-    service = sched.Nightly(config)
+    service = Nightly(config)
     if not once:
         service.serve()
         return
-    bad = [o for o in service.once(groups) if o.outcome not in ("ok", "failed", "stopped")]
+    bad = [r for r in service.once(groups) if r.outcome not in ("ok", "failed", "stopped")]
     if bad:
-        raise click.ClickException("; ".join(f"group {o.group}: {o.outcome} ({o.detail})"
-                                             for o in bad))
+        raise click.ClickException("; ".join(f"group {r.group}: {r.outcome} ({r.detail})"
+                                             for r in bad))
 
 
 # health ----------------------------------------------------------------------------------------
 @click.command()
-@click.option("--db", default="pantau.db", show_default=True, envvar="PANTAU_DB",
-              type=click.Path(dir_okay=False), help="SQLite database file.")
+@db_option()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Settings file: its [health] thresholds, and its database unless --db is given.")
 @click.option("--source", "select", multiple=True, metavar="NAME",
               help="Only this source (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.pass_context
 def health(ctx: click.Context, db: str, config_path: str | None, select: tuple[str, ...],
            as_json: bool) -> None:
@@ -129,21 +114,23 @@ def health(ctx: click.Context, db: str, config_path: str | None, select: tuple[s
     """
     settings, db_path, names = HealthSettings(), Path(db), list(select) or None
     if config_path:
-        config = load_config(config_path)
+        config = read_config(config_path)
         settings = config.health
         if ctx.get_parameter_source("db") in (click.core.ParameterSource.DEFAULT, None):
             db_path = config.crawl.db
         names = names or configured_sources(config)
-    if not db_path.exists():
+    try:
+        with Store(db_path, readonly=True) as store:
+            results = assess_all(read_histories(store, settings, names), settings)
+    except DatabaseMissing:
         raise click.ClickException(f"{db_path}: no such database (run `pantau crawl` first)")
-    results = assess_all(read_histories(db_path, settings, names), settings)
     click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2)
                if as_json else health_table(results))
     if any(not r.healthy for r in results):
         ctx.exit(UNHEALTHY_EXIT)
 
 
-def configured_sources(config: Any) -> list[str] | None:
+def configured_sources(config: Config) -> list[str] | None:
     """The sources file's names, so a source removed from it is no longer judged (None: every
     source with runs, when the file cannot be read)."""
     from crawler.sources import SourcesError, load_sources

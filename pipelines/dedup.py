@@ -25,8 +25,9 @@ stage can mirror it onto ``articles.story_id`` once and for all. The earliest pu
 member leads the story (``stories.lead_article_id``); a copy published earlier than the
 current lead takes the lead over when it arrives.
 
-Tables (created on first use by the ``pantau.dedup`` sqlite-utils ``Migrations`` set; they
-never touch the ``articles`` table)::
+This module is the pure half: text keys, MinHash signatures, LSH banding and the confirmation
+rule, with no database. The persistent index (``StoryIndex``) is part of the storage package
+(``pipelines/storage/stories.py``), whose one migration history creates its tables::
 
     stories(id, lead_article_id, size, first_published)
     story_members(article_id PK, story_id, fingerprint, published, signature, facts)
@@ -38,14 +39,8 @@ never touch the ``articles`` table)::
 so they order correctly as text across sources in different time zones. ``signature`` is
 ``num_perm`` little-endian uint32; ``facts`` the sorted CRC-32s of the key facts.
 
-Open one :class:`StoryIndex` per crawl (in ``open_spider``) and keep it: opening applies
-the migrations and checks the settings. Article ids are assumed to grow with crawl order
+The index checks its settings when opened. Article ids are assumed to grow with crawl order
 (the ``articles`` rowid does), since hot buckets are read newest first.
-
-Errors::
-
-    StoryIndexError
-     └── IndexSettingsMismatch   the database was indexed with other MinHash/LSH settings
 
 Settings read: none. Defaults are the module constants below (``DEFAULT_THRESHOLD``,
 ``DEFAULT_NUM_PERM``, ``FACTS_OVERLAP_MIN`` ...); ``bench/dedup.py`` measures them.
@@ -62,9 +57,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
-import sqlite_utils
 from datasketch import MinHash
-from sqlite_utils.migrations import Migrations
 
 DEFAULT_THRESHOLD = 0.5
 """Estimated Jaccard of the shingle sets from which two bodies may tell the same story.
@@ -132,17 +125,6 @@ _DATELINE = re.compile(
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _TOKEN = re.compile(r"\w[\w.,/:-]*\w|\w")
 _DIGIT = re.compile(r"\d")
-
-MIGRATIONS = Migrations("pantau.dedup")
-
-
-class StoryIndexError(Exception):
-    """Base of the errors raised by the story index."""
-
-
-class IndexSettingsMismatch(StoryIndexError):
-    """The stored signatures were built with other settings and cannot be compared."""
-
 
 # --- text keys (pure) ------------------------------------------------------------------------
 
@@ -394,133 +376,22 @@ class Prepared:
     facts: np.ndarray
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A stored article that shares buckets with a new one, as stored (bytes)."""
+class Signer:
+    """Computes the keys of one article (:class:`Prepared`) without touching the database, so
+    a batch can be prepared before its transaction and the rules tested on their own."""
 
-    article_id: int
-    story_id: int
-    signature: bytes
-    facts: bytes
-
-
-def candidates_sql(buckets: int) -> str:
-    """The candidate lookup: the newest ``BUCKET_READ_LIMIT`` entries of each bucket, ranked
-    by how many buckets they share, joined to their stored signatures and facts.
-
-    Reading each bucket through its own LIMIT bounds an add's work even when a bucket holds
-    thousands of articles (template boilerplate); newest first, because copies of a story
-    arrive within days, and a true copy shares several buckets anyway.
-    """
-    per_bucket = (
-        "SELECT * FROM (SELECT article_id FROM minhash_bands WHERE bucket = ? "
-        f"ORDER BY article_id DESC LIMIT {BUCKET_READ_LIMIT})"
-    )
-    union = " UNION ALL ".join([per_bucket] * buckets)
-    return (
-        "SELECT m.article_id, m.story_id, m.signature, m.facts FROM ("
-        f"SELECT article_id, COUNT(*) AS hits FROM ({union}) "
-        f"GROUP BY article_id ORDER BY hits DESC LIMIT {MAX_CANDIDATES}"
-        ") AS c JOIN story_members AS m ON m.article_id = c.article_id"
-    )
-
-
-# --- schema ----------------------------------------------------------------------------------
-
-
-@MIGRATIONS()
-def create_story_tables(db: sqlite_utils.Database) -> None:
-    """Create the story tables; the storage stage owns ``articles``, this stage owns these."""
-    db.execute(
-        "CREATE TABLE stories (id INTEGER PRIMARY KEY, lead_article_id INTEGER NOT NULL, "
-        "size INTEGER NOT NULL, first_published TEXT)"
-    )
-    db.execute(
-        "CREATE TABLE story_members (article_id INTEGER PRIMARY KEY, "
-        "story_id INTEGER NOT NULL REFERENCES stories(id), fingerprint TEXT, "
-        "published TEXT, signature BLOB, facts BLOB)"
-    )
-    db.execute("CREATE INDEX story_members_story ON story_members(story_id)")
-    db.execute(
-        "CREATE INDEX story_members_fingerprint ON story_members(fingerprint) "
-        "WHERE fingerprint IS NOT NULL"
-    )
-    db.execute(
-        "CREATE TABLE minhash_bands (bucket INTEGER NOT NULL, article_id INTEGER NOT NULL, "
-        "PRIMARY KEY (bucket, article_id)) WITHOUT ROWID"
-    )
-    db.execute(
-        "CREATE TABLE story_facts (fact INTEGER PRIMARY KEY, stories INTEGER NOT NULL)"
-    )
-    db.execute("CREATE TABLE story_index_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-
-
-# --- the index -------------------------------------------------------------------------------
-
-
-class StoryIndex:
-    """Incremental near-duplicate index persisted in the same SQLite database (its own
-    tables, created on first use).
-
-    Adding an article reads only its own fingerprint and band buckets and the signatures of
-    at most ``MAX_CANDIDATES`` articles these lead to, so N additions cost O(N) whatever the
-    size of the index.
-    """
-
-    def __init__(
-        self,
-        db: sqlite_utils.Database,
-        *,
-        threshold: float = DEFAULT_THRESHOLD,
-        num_perm: int = DEFAULT_NUM_PERM,
-    ) -> None:
-        if not 0.0 < threshold <= 1.0:
-            raise ValueError(f"threshold must be in (0, 1], got {threshold}")
-        self.db = db
-        self.threshold = threshold
+    def __init__(self, num_perm: int = DEFAULT_NUM_PERM) -> None:
         self.num_perm = num_perm
-        self.bands, self.rows = lsh_shape(threshold, num_perm)
-        MIGRATIONS.apply(db)
-        self._check_settings()
-        (self._stories,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()
         self._minhash = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_identity, scheme=SCHEME)
 
-    # public API
-
-    def add(self, article_id: int, text: str, published: str | None) -> int:
-        """Index one article and return the id of the story it joined (or started)."""
-        return self.add_many([(article_id, text, published)])[0]
-
-    def add_many(self, rows: Iterable[tuple[int, str, str | None]]) -> list[int]:
-        """Index articles in order, in one transaction; return their story ids.
-
-        An article already indexed keeps its story (adding is idempotent). Later rows can
-        join stories started by earlier rows of the same batch.
-        """
-        prepared = [self.prepare(*row) for row in rows]
-        with self.db.atomic():
-            return [self._place(item) for item in prepared]
-
-    def story_of(self, article_id: int) -> int | None:
-        """The story an article belongs to, or None if it was never added."""
-        row = self.db.execute(
-            "SELECT story_id FROM story_members WHERE article_id = ?", [article_id]
-        ).fetchone()
-        return None if row is None else row[0]
-
-    def members(self, story_id: int) -> list[int]:
-        """The story's article ids, earliest published first (so the lead comes first)."""
-        cursor = self.db.execute(
-            "SELECT article_id FROM story_members WHERE story_id = ? "
-            "ORDER BY published IS NULL, published, article_id",
-            [story_id],
-        )
-        return [row[0] for row in cursor]
-
-    # preparation (no database)
+    def signature(self, items: Iterable[str]) -> np.ndarray:
+        """The MinHash hash values of a shingle set (uint32, ``num_perm`` long)."""
+        minhash = self._minhash.copy()
+        minhash.update_batch(hashes(items))
+        return minhash.hashvalues.astype(HASH_DTYPE, copy=False)
 
     def prepare(self, article_id: int, text: str, published: str | None) -> Prepared:
-        """Fingerprint, MinHash and facts of one article; apart from placing so it batches."""
+        """Fingerprint, MinHash and facts of one article."""
         lines = content_lines(text)
         paras = normalised(lines)
         items = shingles_of(paras)
@@ -531,147 +402,3 @@ class StoryIndex:
             signature=self.signature(items) if len(items) >= MIN_SHINGLES else None,
             facts=fact_array(facts_of(lines)),
         )
-
-    def signature(self, items: Iterable[str]) -> np.ndarray:
-        """The MinHash hash values of a shingle set (uint32, ``num_perm`` long)."""
-        minhash = self._minhash.copy()
-        minhash.update_batch(hashes(items))
-        return minhash.hashvalues.astype(HASH_DTYPE, copy=False)
-
-    # placement (database)
-
-    def _place(self, item: Prepared) -> int:
-        existing = self.story_of(item.article_id)
-        if existing is not None:
-            return existing
-        exact = self._exact_match(item.fingerprint)
-        story_id = exact if exact is not None else self._near_match(item)
-        if story_id is None:
-            story_id = self._new_story(item)
-        else:
-            self._join_story(story_id, item)
-        self._store_member(story_id, item, index_bands=exact is None)
-        return story_id
-
-    def _exact_match(self, fingerprint: str | None) -> int | None:
-        if fingerprint is None:
-            return None
-        row = self.db.execute(
-            "SELECT story_id FROM story_members WHERE fingerprint = ? LIMIT 1", [fingerprint]
-        ).fetchone()
-        return None if row is None else row[0]
-
-    def _near_match(self, item: Prepared) -> int | None:
-        """The story of the most similar confirmed candidate, if any."""
-        if item.signature is None:
-            return None
-        candidates = self._candidates(band_buckets(item.signature, self.bands, self.rows))
-        if not candidates:
-            return None
-        matrix = np.frombuffer(b"".join(c.signature for c in candidates), HASH_DTYPE)
-        similarity = estimated_jaccard(item.signature, matrix.reshape(len(candidates), -1))
-        order = [i for i in np.argsort(-similarity, kind="stable") if similarity[i] >= self.threshold]
-        if not order:
-            return None
-        facts = {i: np.frombuffer(candidates[i].facts, HASH_DTYPE) for i in order}
-        weight = self._fact_weights([item.facts, *facts.values()])
-        for i in order:
-            overlap = facts_overlap(item.facts, facts[i], weight)
-            if same_story(float(similarity[i]), overlap, self.threshold):
-                return candidates[i].story_id
-        return None
-
-    def _candidates(self, buckets: list[int]) -> list[Candidate]:
-        """Stored articles sharing buckets with these, most shared buckets first."""
-        cursor = self.db.execute(candidates_sql(len(buckets)), buckets)
-        return [Candidate(*row) for row in cursor]
-
-    def _fact_weights(self, fact_sets: list[np.ndarray]) -> dict[int, float]:
-        """IDF weight of every fact in these sets, from the stored fact counts."""
-        facts = np.unique(np.concatenate(fact_sets)) if fact_sets else np.empty(0, HASH_DTYPE)
-        keys = facts.view("<i4").tolist()
-        counts: dict[int, int] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            counts.update(self.db.execute(
-                f"SELECT fact, stories FROM story_facts WHERE fact IN ({marks})", chunk
-            ).fetchall())
-        seen = np.array([counts.get(k, 0) for k in keys], dtype=float)
-        return dict(zip(facts.tolist(), idf(seen, self._stories).tolist()))
-
-    def _new_story(self, item: Prepared) -> int:
-        """Start a story led by this article, and count its facts as seen in one more story."""
-        cursor = self.db.execute(
-            "INSERT INTO stories (lead_article_id, size, first_published) VALUES (?, 1, ?)",
-            [item.article_id, item.published],
-        )
-        self.db.conn.executemany(
-            "INSERT INTO story_facts (fact, stories) VALUES (?, 1) "
-            "ON CONFLICT(fact) DO UPDATE SET stories = stories + 1",
-            [(fact,) for fact in item.facts.view("<i4").tolist()],
-        )
-        self._stories += 1
-        return int(cursor.lastrowid)
-
-    def _join_story(self, story_id: int, item: Prepared) -> None:
-        (current,) = self.db.execute(
-            "SELECT first_published FROM stories WHERE id = ?", [story_id]
-        ).fetchone()
-        if publishes_earlier(item.published, current):
-            self.db.execute(
-                "UPDATE stories SET size = size + 1, lead_article_id = ?, first_published = ? "
-                "WHERE id = ?",
-                [item.article_id, item.published, story_id],
-            )
-        else:
-            self.db.execute("UPDATE stories SET size = size + 1 WHERE id = ?", [story_id])
-
-    def _store_member(self, story_id: int, item: Prepared, *, index_bands: bool) -> None:
-        """Record the member; exact duplicates skip the bands, their twin already holds them."""
-        signature = None if item.signature is None else item.signature.tobytes()
-        self.db.execute(
-            "INSERT INTO story_members "
-            "(article_id, story_id, fingerprint, published, signature, facts) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [item.article_id, story_id, item.fingerprint, item.published, signature,
-             item.facts.tobytes()],
-        )
-        if index_bands and item.signature is not None:
-            buckets = band_buckets(item.signature, self.bands, self.rows)
-            self.db.conn.executemany(
-                "INSERT OR IGNORE INTO minhash_bands (bucket, article_id) VALUES (?, ?)",
-                [(bucket, item.article_id) for bucket in buckets],
-            )
-
-    # settings
-
-    def settings(self) -> dict[str, str]:
-        """What signatures and buckets are built with; stored on first use, checked after."""
-        return {
-            "scheme": SCHEME,
-            "seed": str(SEED),
-            "num_perm": str(self.num_perm),
-            "bands": str(self.bands),
-            "rows": str(self.rows),
-            "shingle_words": str(SHINGLE_WORDS),
-            "keys_version": KEYS_VERSION,
-            "hash": "crc32",
-        }
-
-    def _check_settings(self) -> None:
-        stored = dict(self.db.execute("SELECT key, value FROM story_index_settings").fetchall())
-        wanted = self.settings()
-        if not stored:
-            with self.db.atomic():
-                self.db.conn.executemany(
-                    "INSERT INTO story_index_settings (key, value) VALUES (?, ?)",
-                    list(wanted.items()),
-                )
-        elif stored != wanted:
-            changed = {k: (stored.get(k), wanted[k]) for k in wanted if stored.get(k) != wanted[k]}
-            raise IndexSettingsMismatch(
-                f"story index was built with other settings (stored, wanted): {changed}; "
-                "open it with the same threshold and num_perm, or drop the story tables "
-                "to rebuild it"
-            )

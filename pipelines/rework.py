@@ -53,11 +53,14 @@ def reextract_all(store: Store, drops: Mapping[str, Sequence[str]], scorer: Scor
                   progress: Progress | None = None) -> Counter:
     """Extract every stored page again; update changed articles (and their scores)."""
     counts: Counter = Counter()
-    regions = source_regions(store)
-    for article_id, url, html, encoding in store.iter_raw_pages():
-        row = store.db["articles"].get(article_id)
+    regions = store.source_regions()
+    for page in store.iter_raw_pages():
+        row = store.get_article(page.article_id)
+        if row is None:
+            continue
+        article_id = page.article_id
         counts["checked"] += 1
-        new = extracted_columns(html, encoding, url, drops.get(row["source"], ()))
+        new = extracted_columns(page.html, page.encoding, page.url, drops.get(row["source"], ()))
         if new is None:
             counts["no_longer_article"] += 1
             continue
@@ -76,10 +79,8 @@ def reextract_all(store: Store, drops: Mapping[str, Sequence[str]], scorer: Scor
 def rescore_all(store: Store, scorer: Scorer | None, progress: Progress | None = None) -> Counter:
     """Recompute relevance and region of every stored article; update where they changed."""
     counts: Counter = Counter()
-    regions = source_regions(store)
-    rows = store.db.query("select id, source, title, text, dateline, " + ", ".join(ASSESSED)
-                          + " from articles")
-    for row in list(rows):
+    regions = store.source_regions()
+    for row in store.iter_articles(("source", "title", "text", "dateline", *ASSESSED)):
         counts["checked"] += 1
         new = assess(row["title"], row["text"] or "", row["dateline"], regions.get(row["source"]),
                      scorer)
@@ -91,7 +92,3 @@ def rescore_all(store: Store, scorer: Scorer | None, progress: Progress | None =
         if progress:
             progress(counts["checked"])
     return counts
-
-
-def source_regions(store: Store) -> dict[str, str | None]:
-    return {r["name"]: r["region"] for r in store.db.query("select name, region from sources")}

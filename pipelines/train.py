@@ -62,9 +62,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import sqlite_utils
 
 from pipelines.assess import LexiconScorer, Scorer
+from pipelines.storage import Store
 from pipelines.relevance import (
     DEFAULT_THRESHOLD,
     Evidence,
@@ -132,12 +132,10 @@ def fingerprint(title: str | None, text: str | None) -> str:
     return hashlib.sha256(" ".join(document(title, text).split()).encode("utf-8")).hexdigest()[:20]
 
 
-def labelled_examples(db: sqlite_utils.Database) -> list[Example]:
+def labelled_examples(store: Store) -> list[Example]:
     """The articles operators marked relevant or not relevant, oldest first."""
-    sql = ("select id, title, text, status from articles where status in ('relevant', 'not_relevant') "
-           "order by id")
     return [Example(r["title"] or "", r["text"] or "", LABEL_STATUSES[r["status"]], r["id"])
-            for r in db.query(sql)]
+            for r in store.labelled_articles(LABEL_STATUSES)]
 
 
 # ── figures ───────────────────────────────────────────────────────────────────────────
@@ -479,11 +477,8 @@ def train_database(db_path: Path | str, *, folds: int = 5, seed: int = 0,
     db_path = Path(db_path)
     if not db_path.is_file():
         raise TrainingError(f"no database at {db_path}: crawl and review some articles first")
-    db = sqlite_utils.Database(db_path)
-    try:
-        examples = labelled_examples(db)
-    finally:
-        db.close()
+    with Store(db_path, readonly=True) as store:
+        examples = labelled_examples(store)
     path = model_path_for(db_path)
     current, problem = current_model(path)
     scorer, report = train(examples, folds=folds, seed=seed, current=current, lexicon=lexicon)

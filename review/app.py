@@ -14,22 +14,19 @@ from __future__ import annotations
 import getpass
 import secrets
 from concurrent.futures import ThreadPoolExecutor
-import sqlite3
-from datetime import timedelta, timezone, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from pipelines.storage import Store
+from pipelines.storage import DatabaseError, StorePool, ensure_database, is_busy
+from pipelines.vocabulary import WIB
 from review import i18n, render, security
 from review.auth import AuthConfig
 from review.cache import FacetCache
-from review.db import Pool
 from review.views import bp
-
-WIB = timezone(timedelta(hours=7), "WIB")
 
 
 def load_timezone(name: str) -> tzinfo:
@@ -39,18 +36,13 @@ def load_timezone(name: str) -> tzinfo:
         return WIB
 
 
-def prepare_database(db_path: str) -> None:
-    """Create or migrate the schema and switch on WAL, once, before serving."""
-    Store(db_path).close()
-
-
 def create_app(db_path: str | Path, *, auth: AuthConfig | None = None,
                timezone_name: str = "Asia/Jakarta", page_size: int = 50,
                secret_key: str | None = None, cookie_secure: bool = False,
                facet_cache: bool = True, testing: bool = False) -> Flask:
     """A review app on ``db_path`` (created and migrated if needed)."""
     auth = auth or AuthConfig()
-    prepare_database(str(db_path))
+    ensure_database(db_path)  # create or migrate once, before serving
     app = Flask(__name__)
     app.config.update(
         TESTING=testing,
@@ -62,14 +54,14 @@ def create_app(db_path: str | Path, *, auth: AuthConfig | None = None,
         PANTAU_PAGE_SIZE=page_size, PANTAU_AUTH=auth,
         PANTAU_DEFAULT_REVIEWER=getpass.getuser(),
     )
-    app.extensions["pantau_pool"] = Pool(str(db_path))
+    app.extensions["pantau_pool"] = StorePool(db_path)
     app.extensions["pantau_facets"] = FacetCache(str(db_path), enabled=facet_cache)
     app.extensions["pantau_workers"] = ThreadPoolExecutor(max_workers=4,
                                                           thread_name_prefix="pantau-counts")
     security.install(app, auth.required)
     i18n.install(app)
     install_template_helpers(app)
-    install_connection(app)
+    install_store(app)
     install_errors(app)
     app.register_blueprint(bp)
     return app
@@ -81,14 +73,14 @@ def install_template_helpers(app: Flask) -> None:
                                  json_list=render.json_list, href=render.safe_href)
 
 
-def install_connection(app: Flask) -> None:
-    """One pooled connection per request, taken lazily, returned at teardown."""
+def install_store(app: Flask) -> None:
+    """One pooled store per request, taken lazily, returned at teardown."""
 
     @app.teardown_request
     def _release(_exc: BaseException | None) -> None:
-        conn = g.pop("conn", None)
-        if conn is not None:
-            app.extensions["pantau_pool"].release(conn)
+        db = g.pop("store", None)
+        if db is not None:
+            app.extensions["pantau_pool"].release(db)
 
 
 def install_errors(app: Flask) -> None:
@@ -98,10 +90,10 @@ def install_errors(app: Flask) -> None:
     def _http(exc: HTTPException) -> tuple[str, int]:
         return render_error(exc), exc.code or 500
 
-    @app.errorhandler(sqlite3.OperationalError)
-    def _sqlite(exc: sqlite3.OperationalError) -> tuple[str, int]:
+    @app.errorhandler(DatabaseError)
+    def _database(exc: DatabaseError) -> tuple[str, int]:
         app.logger.warning("database error on %s: %s", request.path, exc)
-        if "locked" in str(exc) or "busy" in str(exc):
+        if is_busy(exc):
             return render_error(ServiceUnavailable(description="busy")), 503
         return render_error(InternalServerError()), 500
 

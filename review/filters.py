@@ -2,7 +2,10 @@
 
 Why a frozen dataclass: the same filters drive the inbox, its facet counts, bulk marks and the
 CSV/JSON export, and links must carry them unchanged; parsing is lenient (a bad value is dropped,
-never an error page) because operators edit URLs by hand.
+never an error page) because operators edit URLs by hand. What they mean is not said here:
+:meth:`Filters.article_filter` turns them into the storage layer's one
+:class:`pipelines.storage.ArticleFilter` (local calendar days become instants in the app's time
+zone), and every query of the app takes that.
 """
 
 from __future__ import annotations
@@ -10,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, tzinfo
 
-STATUSES = ("new", "relevant", "not_relevant", "follow_up")
-MARKS = ("relevant", "not_relevant", "follow_up")
+from pipelines.storage import STATUSES, ArticleFilter, Cursor, day_bounds
+
 ANY = "all"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -49,6 +52,16 @@ class Filters:
     def active(self) -> bool:
         return self != Filters()
 
+    def article_filter(self, zone: tzinfo) -> ArticleFilter:
+        """These filters as the store's filter: days are local days in ``zone``."""
+        return ArticleFilter(
+            statuses=() if self.status == ANY else (self.status,),
+            source=self.source or None, province=self.province or None,
+            region=self.region or None, topic=self.topic or None,
+            published_from=day_bounds(self.date_from, zone)[0] if self.date_from else None,
+            published_until=day_bounds(self.date_to, zone)[1] if self.date_to else None,
+            min_score=self.min_score, search=self.q or None)
+
 
 def _clean_date(value: str) -> str:
     try:
@@ -81,22 +94,9 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     )
 
 
-def day_bounds_utc(day: str, tz: tzinfo) -> tuple[str, str]:
-    """The UTC ISO range [start, end) of a local calendar day, comparable with ``published_utc``."""
-    start = datetime.combine(date.fromisoformat(day), time(0), tz)
-    end = start + timedelta(days=1)
-    return (start.astimezone(timezone.utc).isoformat(), end.astimezone(timezone.utc).isoformat())
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Keyset position: the last shown (score, id); ``score`` None once in the unscored tail."""
-
-    score: float | None
-    id: int
-
-    def encode(self) -> str:
-        return f"n:{self.id}" if self.score is None else f"s:{self.score!r}:{self.id}"
+def encode_cursor(cursor: Cursor) -> str:
+    """A keyset cursor as the ``after`` query parameter."""
+    return f"n:{cursor.id}" if cursor.score is None else f"s:{cursor.score!r}:{cursor.id}"
 
 
 def parse_cursor(value: str | None) -> Cursor | None:

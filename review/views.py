@@ -1,9 +1,10 @@
 """The pages: inbox, article, marks, digest, exports, runs, login.
 
-Why thin views: each one parses its input (``review.filters``), asks ``review.queries`` for
-rows, shapes them for a template (``review.render`` escapes scraped text) and renders. Marks are
-the only writes; each runs in one ``BEGIN IMMEDIATE`` transaction and records every marked
-article in ``reviews`` as well as on the article.
+Why thin views: each one parses its input (``review.filters``), asks the store
+(``pipelines.storage``) for rows in the domain's terms, shapes them for a template
+(``review.render`` escapes scraped text) and renders. Marks are the only writes:
+``store.mark`` records every marked article in ``reviews`` as well as on the article, in one
+``BEGIN IMMEDIATE`` transaction that waits for a busy database.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import codecs
 import csv
 import io
 import json
-import sqlite3
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,24 +23,36 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, 
                    request, session, stream_with_context, url_for)
 from markupsafe import Markup
 
-from review import queries, render
+from pipelines.storage import (
+    EXPORT_COLUMNS,
+    MARKS,
+    ArticleFilter,
+    FacetCounts,
+    Store,
+    adjust_counts,
+    day_bounds,
+    facet_lists,
+    facet_tasks,
+    merge_facets,
+)
+from review import render
 from review.auth import verify
-from review.db import write_transaction
-from review.filters import MARKS, Filters, day_bounds_utc, parse_cursor, parse_filters
+from review.filters import Filters, encode_cursor, parse_cursor, parse_filters
 from review.i18n import LANGUAGES, translate
 
 bp = Blueprint("review", __name__)
 RAW_TEXT_LIMIT = 300_000
 SNIPPET_CHARS = 320
 MAX_ADJUSTED_MARKS = 2000  # a larger mark drops the cached counts instead of adjusting them
+DIGEST_STATUSES = ("relevant", "follow_up")
 
 
 # --- request helpers -------------------------------------------------------------------------
-def connection() -> sqlite3.Connection:
-    """This request's pooled connection (returned at teardown by ``app.install_connection``)."""
-    if "conn" not in g:
-        g.conn = current_app.extensions["pantau_pool"].acquire()
-    return g.conn
+def store() -> Store:
+    """This request's pooled store (returned at teardown by ``app.install_store``)."""
+    if "store" not in g:
+        g.store = current_app.extensions["pantau_pool"].acquire()
+    return g.store
 
 
 def tz() -> tzinfo:
@@ -59,8 +70,9 @@ def safe_next(value: str | None) -> str:
     return url_for("review.inbox")
 
 
-def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+def story_copies(db: Store, row: dict[str, Any], article_id: int) -> list[dict[str, Any]]:
+    """The other copies of the article's story, best first."""
+    return db.story_copies(article_id, by="score") if row["story_id"] is not None else []
 
 
 # --- inbox -----------------------------------------------------------------------------------
@@ -68,33 +80,33 @@ def now_iso() -> str:
 class Story:
     """One inbox row: the story's best matching article and what the operator needs beside it."""
 
-    lead: sqlite3.Row
+    lead: dict[str, Any]
     snippet: Markup
     topics: list[str]
     sources: list[str]
     size: int = 1
-    copies: list[sqlite3.Row] = field(default_factory=list)
+    copies: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def article_ids(self) -> list[int]:
         return [self.lead["id"]] + [c["id"] for c in self.copies if c["id"] != self.lead["id"]]
 
 
-def snippets_for(conn: sqlite3.Connection, f: Filters, ids: list[int]) -> dict[int, Markup]:
+def snippets_for(db: Store, f: Filters, ids: list[int]) -> dict[int, Markup]:
     """FTS5 snippets (escaped, then marked) when searching, else the text's first lines."""
     if not ids:
         return {}
     if f.q:
         open_mark, close_mark = render.marker_pair()
-        found = queries.fts_snippets(conn, f.q, ids, open_mark, close_mark)
+        found = db.fts_snippets(f.q, ids, open_mark, close_mark)
         return {i: render.mark_snippet(s, open_mark, close_mark) for i, s in found.items()}
     return {i: render.head_snippet(text, SNIPPET_CHARS)
-            for i, text in queries.heads(conn, ids, SNIPPET_CHARS + 1).items()}
+            for i, text in db.heads(ids, SNIPPET_CHARS + 1).items()}
 
 
-def build_stories(conn: sqlite3.Connection, rows: list[sqlite3.Row], f: Filters) -> list[Story]:
-    snippets = snippets_for(conn, f, [r["id"] for r in rows])
-    members = queries.story_members(conn, [r["story_id"] for r in rows if r["story_id"] is not None])
+def build_stories(db: Store, rows: list[dict[str, Any]], f: Filters) -> list[Story]:
+    snippets = snippets_for(db, f, [r["id"] for r in rows])
+    members = db.story_members([r["story_id"] for r in rows if r["story_id"] is not None])
     stories = []
     for row in rows:
         copies = members.get(row["story_id"], []) if row["story_id"] is not None else []
@@ -104,45 +116,46 @@ def build_stories(conn: sqlite3.Connection, rows: list[sqlite3.Row], f: Filters)
     return stories
 
 
-def start_counts(conn: sqlite3.Connection, f: Filters) -> Callable[[], queries.FacetCounts]:
+def start_counts(db: Store, where: ArticleFilter) -> Callable[[], FacetCounts]:
     """Start the facet queries and return a function that waits for their result. Without a
-    search they run side by side on pooled connections (SQLite releases the GIL while it
-    works), and meanwhile the request's own connection reads the page: on two cores the page
-    costs almost nothing on top of the counts. A search's counts read this connection's temp
-    tables, so they run on it, in turn, when the result is asked for."""
-    tasks = queries.facet_tasks(f, tz())
+    search they run side by side on pooled stores (SQLite releases the GIL while it works),
+    and meanwhile the request's own store reads the page: on two cores the page costs almost
+    nothing on top of the counts. A search's counts read this store's staged search hits, so
+    they run on it, in turn, when the result is asked for."""
+    tasks = facet_tasks(where)
     workers = current_app.extensions.get("pantau_workers")
-    if f.q or workers is None:
-        return lambda: queries.merge_facets({name: task(conn) for name, task in tasks.items()})
+    if where.search or workers is None:
+        return lambda: merge_facets({name: task(db) for name, task in tasks.items()})
     pool = current_app.extensions["pantau_pool"]
 
     def pooled(task: Any) -> Any:
-        with pool.connection() as own:
+        with pool.store() as own:
             return task(own)
 
     futures = {name: workers.submit(pooled, task) for name, task in tasks.items()}
-    return lambda: queries.merge_facets({name: fut.result() for name, fut in futures.items()})
+    return lambda: merge_facets({name: fut.result() for name, fut in futures.items()})
 
 
 @bp.get("/")
 def inbox() -> str:
     f = parse_filters(request.args)
-    conn = connection()
-    queries.prepare(conn, f)
+    where = f.article_filter(tz())
+    db = store()
+    db.prepare(where)
     cache = current_app.extensions["pantau_facets"]
     cached, ticket = cache.lookup(f)
-    pending = start_counts(conn, f) if ticket is not None else None
-    rows, next_cursor = queries.inbox_page(conn, f, tz(), parse_cursor(request.args.get("after")),
-                                           current_app.config["PANTAU_PAGE_SIZE"])
-    stories = build_stories(conn, rows, f)
+    pending = start_counts(db, where) if ticket is not None else None
+    rows, next_cursor = db.inbox_page(where, parse_cursor(request.args.get("after")),
+                                      current_app.config["PANTAU_PAGE_SIZE"])
+    stories = build_stories(db, rows, f)
     if pending is not None and ticket is not None:
         cached = pending()
         cache.store(f, cached, ticket)
-    facets, total = queries.facet_lists(cached, f)
+    facets, total = facet_lists(cached, where)
     return render_template(
         "inbox.html", f=f, stories=stories, facets=facets,
         status_counts={c.value: c.n for c in facets["status"]}, total=total,
-        next_cursor=next_cursor.encode() if next_cursor else None,
+        next_cursor=encode_cursor(next_cursor) if next_cursor else None,
         paged=bool(request.args.get("after")), marks=MARKS)
 
 
@@ -158,13 +171,13 @@ def evidence_list(value: str | None) -> list[dict[str, Any]]:
     return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
 
-def raw_text(conn: sqlite3.Connection, article_id: int) -> tuple[str | None, bool]:
+def raw_text(db: Store, article_id: int) -> tuple[str | None, bool]:
     """The stored raw HTML decoded for display as text (escaped by the template), and whether
     it was cut short."""
-    row = queries.raw_page(conn, article_id)
-    if row is None or row["html_zlib"] is None:
+    page = db.raw_page(article_id)
+    if page is None:
         return None, False
-    html = zlib.decompress(row["html_zlib"]).decode(valid_encoding(row["encoding"]), errors="replace")
+    html = page.html.decode(valid_encoding(page.encoding), errors="replace")
     return html[:RAW_TEXT_LIMIT], len(html) > RAW_TEXT_LIMIT
 
 
@@ -181,19 +194,19 @@ def valid_encoding(name: str | None) -> str:
 
 @bp.get("/article/<int:article_id>")
 def article(article_id: int) -> str:
-    conn = connection()
-    row = queries.article(conn, article_id)
+    db = store()
+    row = db.get_article(article_id)
     if row is None:
         abort(404)
     evidence = evidence_list(row["relevance_evidence"])
-    raw, cut = raw_text(conn, article_id)
+    raw, cut = raw_text(db, article_id)
     return render_template(
         "article.html", a=row, evidence=evidence, region_evidence=evidence_list(row["region_evidence"]),
         title=render.highlighted_paragraphs(row["title"], evidence),
         paragraphs=render.highlighted_paragraphs(row["text"], evidence),
-        topics=render.json_list(row["topics"]), copies=queries.story_copies(conn, row["story_id"], article_id),
-        reviews=queries.reviews_of(conn, article_id), raw=raw, raw_cut=cut,
-        next_id=queries.next_new_article(conn, row["score"], article_id), marks=MARKS,
+        topics=render.json_list(row["topics"]), copies=story_copies(db, row, article_id),
+        reviews=db.reviews_of(article_id), raw=raw, raw_cut=cut,
+        next_id=db.next_new_article(row["score"], article_id), marks=MARKS,
         back=safe_next(request.args.get("back")))
 
 
@@ -201,10 +214,10 @@ def article(article_id: int) -> str:
 def raw_html(article_id: int) -> Response:
     """The crawled page as HTML for a ``sandbox=""`` iframe; its CSP (``security.RAW_CSP``)
     sandboxes it again and forbids scripts and every request out."""
-    row = queries.raw_page(connection(), article_id)
-    if row is None or row["html_zlib"] is None:
+    page = store().raw_page(article_id)
+    if page is None:
         abort(404)
-    html = zlib.decompress(row["html_zlib"]).decode(valid_encoding(row["encoding"]), errors="replace")
+    html = page.html.decode(valid_encoding(page.encoding), errors="replace")
     return Response(html, mimetype="text/html")
 
 
@@ -222,41 +235,33 @@ def form_mark() -> tuple[str, str | None]:
     return status, note
 
 
-def data_version(conn: sqlite3.Connection) -> int:
-    """Changes when another connection (of any process) commits; never for this one's own."""
-    return conn.execute("PRAGMA data_version").fetchone()[0]
-
-
-def record(stage: Any, status: str, note: str | None) -> int:
-    """Stage the articles and mark them (with their story copies) in one transaction.
+def record(status: str, note: str | None, *, ids: list[int] | None = None,
+           where: ArticleFilter | None = None) -> int:
+    """Mark the articles (with their story copies) in one transaction (``store.mark``).
 
     The cached facet counts are adjusted for the mark rather than dropped, when nothing but the
     mark was committed between the start of its transaction and the check after its commit
-    (``data_version`` of this connection is unchanged) and the cache was valid at its start."""
-    conn = connection()
+    (the store's ``data_version`` is unchanged) and the cache was valid at its start."""
+    db = store()
     cache = current_app.extensions["pantau_facets"]
     zone = tz()
-    before = after = None
-    old_rows: list[sqlite3.Row] | None = None
-    count = 0
+    seen: dict[str, Any] = {}
+    result = None
     cache.begin_change()
     try:
-        with write_transaction(conn):
-            before, version = cache.state(), data_version(conn)
-            staged = stage(conn)
-            if not staged:
-                old_rows = []
-            else:
-                if staged <= MAX_ADJUSTED_MARKS:
-                    old_rows = queries.staged_rows(conn)
-                count = queries.apply_mark(conn, status, note, reviewer(), now_iso())
-        after = cache.state() if data_version(conn) == version else None
-        return count
+        if ids is None and where is None:
+            ids = []
+        result = db.mark(status, ids=ids or (), where=where, note=note, reviewer=reviewer(),
+                         keep_rows=MAX_ADJUSTED_MARKS,
+                         on_locked=lambda: seen.update(before=cache.state()))
+        after = cache.state() if db.data_version() == result.data_version else None
+        seen["after"] = after
+        return result.count
     finally:
-        rows = old_rows
+        rows = result.before if result is not None else None
         adjust = None if rows is None else (
-            lambda key, value: queries.adjust_counts(value, key, zone, rows, status))
-        cache.end_change(before, after, adjust, len(rows or ()))
+            lambda key, value: adjust_counts(value, key.article_filter(zone), rows, status))
+        cache.end_change(seen.get("before"), seen.get("after"), adjust, len(rows or ()))
 
 
 def after_mark(count: int, status: str) -> Response:
@@ -271,8 +276,7 @@ def after_mark(count: int, status: str) -> Response:
 def mark() -> Response:
     """Mark the posted articles (a story row or an article page) and every copy of their story."""
     status, note = form_mark()
-    ids = form_ids()
-    count = record(lambda conn: ids and queries.stage_ids(conn, ids), status, note)
+    count = record(status, note, ids=form_ids())
     return after_mark(count, status)
 
 
@@ -281,25 +285,19 @@ def bulk() -> Response:
     """Mark the selected stories, or everything the current filters match (``scope=filtered``)."""
     status, note = form_mark()
     if request.form.get("scope") == "filtered":
-        f = parse_filters(request.args)
-        def stage(conn: sqlite3.Connection) -> int:
-            queries.prepare(conn, f)
-            return queries.stage_filtered(conn, f, tz())
-
-        count = record(stage, status, note)
+        count = record(status, note, where=parse_filters(request.args).article_filter(tz()))
     else:
-        ids = form_ids()
-        count = record(lambda conn: ids and queries.stage_ids(conn, ids), status, note)
+        count = record(status, note, ids=form_ids())
     return after_mark(count, status)
 
 
 # --- exports ---------------------------------------------------------------------------------
 def export_records(f: Filters) -> Iterator[dict[str, Any]]:
     """Rows of the filtered view on their own connection (the response outlives the view)."""
-    with current_app.extensions["pantau_pool"].connection() as conn:
-        queries.prepare(conn, f)
-        for row in queries.export_rows(conn, f, tz()):
-            item = dict(row)
+    where = f.article_filter(tz())
+    with current_app.extensions["pantau_pool"].store() as db:
+        db.prepare(where)
+        for item in db.export_rows(where):
             item["topics"] = render.json_list(item["topics"])
             yield item
 
@@ -307,10 +305,10 @@ def export_records(f: Filters) -> Iterator[dict[str, Any]]:
 def csv_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(queries.EXPORT_COLUMNS)
+    writer.writerow(EXPORT_COLUMNS)
     for item in records:
         item["topics"] = "; ".join(map(str, item["topics"]))
-        writer.writerow([render.csv_cell(item[c]) for c in queries.EXPORT_COLUMNS])
+        writer.writerow([render.csv_cell(item[c]) for c in EXPORT_COLUMNS])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -352,7 +350,7 @@ class Digest:
     by_topic: list[tuple[str, int]]
 
 
-def best_per_story(rows: list[sqlite3.Row]) -> list[Story]:
+def best_per_story(rows: list[dict[str, Any]]) -> list[Story]:
     """Rows come best first, so the first row of each story is its lead."""
     stories: dict[Any, Story] = {}
     for row in rows:
@@ -383,9 +381,10 @@ def digest_day(value: str | None) -> str:
     return (datetime.now(tz()).date() - timedelta(days=1)).isoformat()
 
 
-def build_digest(conn: sqlite3.Connection, day: str) -> Digest:
-    start, end = day_bounds_utc(day, tz())
-    rows = queries.digest_rows(conn, start, end, ("relevant", "follow_up"))
+def build_digest(db: Store, day: str) -> Digest:
+    start, end = day_bounds(day, tz())
+    rows = db.digest_rows(ArticleFilter(statuses=DIGEST_STATUSES, published_from=start,
+                                        published_until=end))
     relevant = best_per_story([r for r in rows if r["status"] == "relevant"])
     follow_up = best_per_story([r for r in rows if r["status"] == "follow_up"])
     topics = Counter(t for s in relevant + follow_up for t in s.topics)
@@ -396,15 +395,15 @@ def build_digest(conn: sqlite3.Connection, day: str) -> Digest:
 @bp.get("/digest")
 def digest() -> str:
     day = digest_day(request.args.get("day"))
-    return render_template("digest.html", d=build_digest(connection(), day))
+    return render_template("digest.html", d=build_digest(store(), day))
 
 
 # --- runs and sources ------------------------------------------------------------------------
 @bp.get("/runs")
 def runs() -> str:
-    conn = connection()
-    return render_template("runs.html", runs=queries.recent_runs(conn),
-                           sources=queries.sources_state(conn), errors=render_errors)
+    db = store()
+    return render_template("runs.html", runs=db.runs(100), sources=db.sources_state(),
+                           errors=render_errors)
 
 
 def render_errors(value: str | None) -> str:

@@ -30,6 +30,7 @@ from crawler.alerts import (
     render_text,
 )
 from crawler.health import Problem, SourceHealth
+from crawler.schedule.config import ConfigError, load_config
 from pipelines.storage import Store
 
 
@@ -145,12 +146,13 @@ def test_new_stories_after_the_watermark_only_scored_kamtibmas(tmp_path: Path) -
         {"url": f"http://x/{i}", "url_key": f"x/{i}", "source": "lumajang", "title": f"T{i}",
          "score": s, "kamtibmas": k, "story_id": st} for i, (s, k, st) in enumerate(rows, 1))
     store.close()
-    stories, top = read_new_stories(db, 0, 0.7, 10)
-    assert top == 6
-    assert [(s.story_id, s.url, s.articles) for s in stories] == [(5, "http://x/2", 2),
-                                                                 (None, "http://x/6", 1)]
-    assert read_new_stories(db, 2, 0.7, 10)[0][0].url == "http://x/6"
-    assert read_new_stories(db, 6, 0.7, 10) == ((), 6)
+    with Store(db, readonly=True) as reader:
+        stories, top = read_new_stories(reader, 0, 0.7, 10)
+        assert top == 6
+        assert [(s.story_id, s.url, s.articles) for s in stories] == [(5, "http://x/2", 2),
+                                                                     (None, "http://x/6", 1)]
+        assert read_new_stories(reader, 2, 0.7, 10)[0][0].url == "http://x/6"
+        assert read_new_stories(reader, 6, 0.7, 10) == ((), 6)
 
 
 # messages and delivery -------------------------------------------------------------------------
@@ -236,14 +238,31 @@ def test_an_unreachable_smtp_server_is_logged_not_raised(
     assert "smtp 127.0.0.1:9" in caplog.text
 
 
-def test_alert_settings_from_the_settings_file_tables() -> None:
-    settings = AlertSettings.from_mapping({"min_score": 0.8, "webhook": {"url": "http://h/"},
-                                           "smtp": {"host": "mail", "to": ["a@b.c"]}})
-    assert settings.min_score == 0.8 and settings.smtp.to == ["a@b.c"]
-    with pytest.raises(ValueError, match=r"\[alerts.smtp\]: unknown setting\(s\) hots"):
-        AlertSettings.from_mapping({"smtp": {"hots": "mail"}})
-    with pytest.raises(ValueError, match="security"):
-        AlertSettings.from_mapping({"smtp": {"security": "tls"}})
+def test_alert_settings_from_the_settings_file_tables(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text("[alerts]\nmin_score = 0.8\n[alerts.webhook]\nurl = 'http://h/'\n"
+                    "extra = { chat_id = 7 }\n[alerts.smtp]\nhost = 'mail'\nto = ['a@b.c']\n")
+    settings = load_config(path).alerts
+    assert settings == AlertSettings(min_score=0.8,
+                                     webhook=WebhookSettings(url="http://h/", extra={"chat_id": 7}),
+                                     smtp=SmtpSettings(host="mail", to=("a@b.c",)))
+    path.write_text("[alerts.smtp]\nhots = 'mail'\n")
+    with pytest.raises(ConfigError, match=r"\[alerts.smtp\] hots: unknown setting \(did you "
+                                          r"mean 'host'\?\)"):
+        load_config(path)
+    path.write_text("[alerts.smtp]\nsecurity = 'tls'\n")
+    with pytest.raises(ConfigError, match=r"\[alerts.smtp\] security: .*'starttls', 'ssl' or "
+                                          r"'none' \(got 'tls'\)"):
+        load_config(path)
+
+
+def test_one_run_type_from_the_crawl_to_the_alert() -> None:
+    """The scheduler's record of a crawl and the alert's report are one RunReport."""
+    run = RunReport("polri", "2026-11-22T18:00:00+00:00", "2026-11-22T18:40:00+00:00", "crashed",
+                    "crawl exited with status 1", 0, ("abc",), returncode=1,
+                    sources=("lumajang",), log=Path("logs/crawl.log"))
+    assert run.worth_sending() and payload(run)["run"]["run_ids"] == ["abc"]
+    assert "run crashed" in render_text(run)
 
 
 def test_payload_is_plain_json() -> None:

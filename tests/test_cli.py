@@ -14,6 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
+from crawler.cli_options import DB_ENVVAR, DEFAULT_DB
+from crawler.review_cli import review_password, serve
 from tests.conftest import FAST, REPO, crawl, run_pantau, write_sources
 
 SEEDS = sorted((REPO / "crawler" / "demo" / "pages").glob("*-seed.json"))
@@ -25,6 +27,44 @@ def test_every_command_has_help_with_an_example() -> None:
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert command.help and "Example" in command.help, f"{name} lacks an example"
+
+
+def test_every_database_command_takes_the_one_db_option() -> None:
+    """``--db`` is defined once: same default, variable and help; ``demo`` only changes default."""
+    takes = {name: next(p for p in command.params if p.name == "db")
+             for name, command in main.commands.items()
+             if any(p.name == "db" for p in command.params)}
+    assert set(takes) >= {"crawl", "list", "show", "runs", "reextract", "rescore", "train",
+                          "health", "serve", "demo"}
+    for name, option in takes.items():
+        if name == "demo":
+            assert option.default == "demo.db" and option.envvar is None  # never $PANTAU_DB
+        else:
+            assert (option.default, option.envvar, option.help) == (
+                DEFAULT_DB, DB_ENVVAR, "SQLite database file."), name
+        assert option.opts == ["--db"] and option.show_default, name
+
+
+def test_the_review_app_imports_no_crawler_code() -> None:
+    code = ("import sys, review.app, review.auth\n"
+            "print(sorted(m for m in sys.modules if m == 'crawler' or m.startswith('crawler.')))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+    assert not (REPO / "review" / "cli.py").exists()
+
+
+def test_serve_and_review_password_are_pantau_commands(tmp_path: Path) -> None:
+    assert main.commands["serve"] is serve and main.commands["review-password"] is review_password
+    helped = run_pantau("serve", "--help")
+    assert helped.returncode == 0 and "--db" in helped.stdout and "Example" in helped.stdout
+    refused = CliRunner().invoke(serve, ["--db", str(tmp_path / "x.db"), "--host", "0.0.0.0",
+                                         "--port", "0"],
+                                 env={"PANTAU_REVIEW_PASSWORD_HASH": "",
+                                      "PANTAU_REVIEW_SETTINGS": ""})
+    assert refused.exit_code == 1 and "refusing to serve on 0.0.0.0" in refused.output
+    digest = CliRunner().invoke(review_password, ["--password", "rahasia"]).output.strip()
+    assert digest.startswith("scrypt:") and "rahasia" not in digest
 
 
 def test_malformed_sources_file_names_the_line(tmp_path: Path) -> None:
@@ -76,6 +116,17 @@ def test_list_show_and_runs_after_a_crawl(demo_sites: Any, tmp_path: Path) -> No
     assert run_pantau("show", "99999", "--db", str(db)).returncode == 1
     runs = run_pantau("runs", "--db", str(db))
     assert "kominfo-babel" in runs.stdout and "ok" in runs.stdout
+    stories = json.loads(run_pantau("list", "--db", str(db), "--json", "--stories").stdout)
+    assert stories and sum(s["articles"] for s in stories) == len(listed)
+    new = json.loads(run_pantau("list", "--db", str(db), "--json", "--status", "new").stdout)
+    assert new == listed
+    assert json.loads(run_pantau("list", "--db", str(db), "--json", "--status",
+                                 "relevant").stdout) == []
+    recent = json.loads(run_pantau("list", "--db", str(db), "--json", "--since",
+                                   "2100-01-01").stdout)
+    assert recent == []
+    table = run_pantau("list", "--db", str(db), "--search", "konflik OR -zzz")
+    assert table.returncode == 0 and "Konflik" in table.stdout
     missing = run_pantau("list", "--db", str(tmp_path / "nope.db"))
     assert missing.returncode == 1 and "no such database" in missing.stderr
 

@@ -16,6 +16,7 @@ from types import ModuleType
 import pytest
 import sqlite_utils
 
+from pipelines.storage import IndexSettingsMismatch, StoryIndex
 from pipelines.dedup import (
     DEFAULT_NUM_PERM,
     DEFAULT_THRESHOLD,
@@ -23,8 +24,6 @@ from pipelines.dedup import (
     LSH_MARGIN,
     LSH_TARGET_RECALL,
     STRONG_JACCARD,
-    IndexSettingsMismatch,
-    StoryIndex,
     candidate_probability,
     content_lines,
     is_clutter_line,
@@ -351,12 +350,11 @@ def test_empty_and_tiny_bodies_each_start_a_story(index: StoryIndex) -> None:
     assert index.story_of(99) is None
 
 
-def test_story_tables_leave_articles_alone(db: sqlite_utils.Database) -> None:
-    db["articles"].insert({"id": 1, "url": "https://a.test/1", "text": RELEASE}, pk="id")
-    index = StoryIndex(db)
-    index.add(1, RELEASE, None)
-    assert db["articles"].columns_dict == {"id": int, "url": str, "text": str}
+def test_story_tables_come_from_the_one_schema_history(db: sqlite_utils.Database) -> None:
+    StoryIndex(db).add(1, RELEASE, None)
     assert {"stories", "story_members", "minhash_bands", "story_facts"} <= set(db.table_names())
+    sets = {r["migration_set"] for r in db["_sqlite_migrations"].rows}
+    assert sets == {"pantau"}
 
 
 def test_adding_reads_buckets_through_indexes_only(db: sqlite_utils.Database) -> None:

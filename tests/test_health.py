@@ -18,6 +18,7 @@ from crawler.health import (
     read_histories,
 )
 from crawler.ops_cli import health
+from crawler.schedule.config import ConfigError, load_config
 from pipelines.storage import Store
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc)
@@ -115,10 +116,14 @@ def test_stale_when_no_run_reached_the_source() -> None:
     assert rules(history(*(run(d) for d in range(3, 8))), HealthSettings(stale_hours=0)) == []
 
 
-def test_settings_from_a_table_refuse_unknown_keys() -> None:
-    assert HealthSettings.from_mapping({"silent_runs": 2}).silent_runs == 2
-    with pytest.raises(ValueError, match="silent_run"):
-        HealthSettings.from_mapping({"silent_run": 2})
+def test_settings_from_the_health_table_refuse_unknown_keys(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text("[health]\nsilent_runs = 2\nstale_hours = 12\n")
+    assert load_config(path).health == HealthSettings(silent_runs=2, stale_hours=12.0)
+    path.write_text("[health]\nsilent_run = 2\n")
+    with pytest.raises(ConfigError, match=r"\[health\] silent_run: unknown setting \(did you "
+                                          r"mean 'silent_runs'\?\)"):
+        load_config(path)
 
 
 # the database reader and the command -----------------------------------------------------------
@@ -146,7 +151,9 @@ def test_read_histories_attaches_each_runs_article_word_counts(tmp_path: Path) -
     seed(db, [{"run_id": "a", "started": iso(49)[:19] + "+00:00", "ended": iso(48), "new": 2},
               {"run_id": "b", "started": iso(25)[:19] + "+00:00", "ended": iso(24), "new": 1}],
          [(iso(48.5), 300), (iso(48.4), 310), (iso(24.5), 12)])
-    (h,) = read_histories(db, HealthSettings())
+    with Store(db, readonly=True) as store:
+        (h,) = read_histories(store, HealthSettings())
+        assert read_histories(store, HealthSettings(), ["never-crawled"])[0].runs == ()
     assert [r.run_id for r in h.runs] == ["b", "a"]
     assert h.runs[0].word_counts == (12,) and sorted(h.runs[1].word_counts) == [300, 310]
 
@@ -183,4 +190,6 @@ def test_health_command_errors_are_one_line(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no such database" in missing.output
     (tmp_path / "bad.toml").write_text("[health]\nsilent_run = 2\n")
     bad = CliRunner().invoke(health, ["--config", str(tmp_path / "bad.toml")])
-    assert bad.exit_code == 1 and "silent_run" in bad.output and "Traceback" not in bad.output
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+    assert bad.output == (f"Error: {tmp_path / 'bad.toml'}: [health] silent_run: unknown setting "
+                          "(did you mean 'silent_runs'?)\n")

@@ -193,7 +193,7 @@ def test_digest_page_prints(page: Any, served: Served) -> None:
 
 def test_serve_refuses_a_public_address_without_a_password(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANTAU_REVIEW_")}
-    proc = subprocess.run([sys.executable, "-m", "review.cli", "serve", "--db", str(tmp_path / "x.db"),
+    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "serve", "--db", str(tmp_path / "x.db"),
                            "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True,
                           timeout=60, cwd=REPO_ROOT, env=env)
     assert proc.returncode == 1

@@ -7,6 +7,7 @@ this process on loopback.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -26,10 +27,22 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from click.testing import CliRunner
 
+import crawler.schedule.service as service_module
 import scheduler
+from crawler.alerts import AlertSettings
 from crawler.demo.model import Reply, Request, Site, not_found
 from crawler.health import HealthSettings
 from crawler.ops_cli import health, schedule
+from crawler.schedule.config import (
+    Config,
+    ConfigError,
+    CrawlSettings,
+    ScheduleSettings,
+    load_config,
+)
+from crawler.schedule.process import CrawlProcess, crawl_command, judge
+from crawler.schedule.service import JOB_FUNC, Nightly
+from pipelines.storage.scheduler import SchedulerState, job_store
 from tests.conftest import FAST, REPO
 from tests.test_alerts import SmtpSink, WebhookReceiver
 
@@ -146,7 +159,7 @@ def test_settings_file_defaults_paths_and_groups(tmp_path: Path) -> None:
     path.write_text('[crawl]\ndb = "data/p.db"\n[schedule]\n'
                     '[[schedule.groups]]\nname = "polri"\nsources = ["a", "b"]\n'
                     'cron = "30 23 * * *"\n')
-    config = scheduler.load_config(path)
+    config = load_config(path)
     assert config.crawl.db == tmp_path / "data" / "p.db"
     assert config.crawl.sources == tmp_path / "sources.yaml"
     assert config.schedule.timezone == "Asia/Jakarta" and config.schedule.cron == "0 1 * * *"
@@ -156,29 +169,58 @@ def test_settings_file_defaults_paths_and_groups(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text, message", [
-    ("[crawl]\ndbb = 'x'\n", "unknown setting(s) dbb"),
-    ("[schedule]\ncron = '61 1 * * *'\n", "bad cron"),
-    ("[schedule]\ntimezone = 'Asia/Jakartaa'\n", "timezone"),
+    ("[crawl]\ndbb = 'x'\n", "[crawl] dbb: unknown setting (did you mean 'db'?)"),
+    ("[crawl]\nmax_page = 3\n", "[crawl] max_page: unknown setting (did you mean 'max_pages'?)"),
+    ("[crawl]\nmax_pages = 'many'\n", "[crawl] max_pages: input should be a valid integer"),
+    ("[crawl.settings]\nDOWNLOAD_DELAY = [1]\n", "[crawl.settings] DOWNLOAD_DELAY: must be a"),
+    ("[schedule]\ncron = '61 1 * * *'\n", "[schedule] cron: bad cron expression '61 1 * * *'"),
+    ("[schedule]\ntimezone = 'Asia/Jakartaa'\n", "[schedule] timezone: unknown timezone"),
     ("[[schedule.groups]]\nname = 'a'\nsources = ['x']\ncron = '0 1 * * *'\n"
-     "[[schedule.groups]]\nname = 'b'\nsources = ['x']\ncron = '0 2 * * *'\n", "in both"),
-    ("[[schedule.groups]]\nname = 'a'\nsources = ['x']\n", "name, sources and cron"),
-    ("[alert]\n", "unknown table(s) alert"),
-    ("[[schedule.groups]]\nname = 'a b'\nsources = ['x']\ncron = '0 1 * * *'\n", "letters"),
-    ("[crawl\n", "p.toml"),
+     "[[schedule.groups]]\nname = 'b'\nsources = ['x']\ncron = '0 2 * * *'\n",
+     "[schedule] groups: 'x' is in both 'a' and 'b'"),
+    ("[[schedule.groups]]\nname = 'a'\nsources = ['x']\n",
+     "[schedule.groups[0]] cron: required setting is missing"),
+    ("[[schedule.groups]]\nname = 'a'\nsource = ['x']\ncron = '0 1 * * *'\n",
+     "[schedule.groups[0]] source: unknown setting (did you mean 'sources'?)"),
+    ("[[schedule.groups]]\nname = 'default'\nsources = ['x']\ncron = '0 1 * * *'\n",
+     "[schedule.groups[0]] name: 'default' is the group of every source in no group"),
+    ("[alert]\n", "[alert]: unknown table (did you mean 'alerts'?)"),
+    ("[health]\nsilent_run = 2\n", "[health] silent_run: unknown setting (did you mean"),
+    ("[alerts.smtp]\nhots = 'mail'\n",
+     "[alerts.smtp] hots: unknown setting (did you mean 'host'?)"),
+    ("[alerts.smtp]\nsecurity = 'tls'\n", "[alerts.smtp] security: input should be 'starttls'"),
+    ("[alerts.smtp]\nto = 'a@b.c'\n", "[alerts.smtp] to: must be a list"),
+    ("[[schedule.groups]]\nname = 'a b'\nsources = ['x']\ncron = '0 1 * * *'\n",
+     "[schedule.groups[0]] name: 'a b': letters, digits, - and _ only"),
+    ("[crawl\n", "Expected ']'"),
 ])
-def test_settings_file_mistakes_are_named(tmp_path: Path, text: str, message: str) -> None:
+def test_settings_file_mistakes_are_one_line_naming_file_table_and_key(
+        tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "p.toml"
     path.write_text(text)
-    with pytest.raises(scheduler.ConfigError, match=re.escape(message)):
-        scheduler.load_config(path)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    line = str(caught.value)
+    assert line.startswith(f"{path}: ") and message in line, line
+    assert "\n" not in line
+
+
+def test_a_misspelt_key_in_the_example_file_is_named_with_a_suggestion(tmp_path: Path) -> None:
+    text = (REPO / "pantau.example.toml").read_text(encoding="utf-8")
+    path = tmp_path / "pantau.toml"
+    path.write_text(text.replace("\nmax_pages = ", "\nmax_page = "), encoding="utf-8")
+    result = CliRunner().invoke(schedule, ["--config", str(path), "--list"])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {path}: [crawl] max_page: unknown setting "
+                             "(did you mean 'max_pages'?)\n")
 
 
 def test_the_crawl_command_carries_the_watchdogs(tmp_path: Path) -> None:
     (tmp_path / "p.toml").write_text(
         "[crawl]\ntime_limit_minutes = 60\ngrace_seconds = 30\nstall_minutes = 8\n"
         "since = '3d'\n[crawl.settings]\nDOWNLOAD_DELAY = '2'\n")
-    crawl = scheduler.load_config(tmp_path / "p.toml").crawl
-    cmd = scheduler.crawl_command(crawl, ["lumajang"])
+    crawl = load_config(tmp_path / "p.toml").crawl
+    cmd = crawl_command(crawl, ["lumajang"])
     assert cmd[:4] == [sys.executable, "-m", "crawler.cli", "crawl"]
     joined = " ".join(cmd)
     for part in ("--source lumajang", "--since 3d", "-s DOWNLOAD_TIMEOUT=30",
@@ -206,10 +248,34 @@ def test_schedule_refuses_a_group_naming_an_unknown_source(tmp_path: Path) -> No
 
 
 def test_the_example_settings_file_loads_and_states_the_defaults() -> None:
-    config = scheduler.load_config(REPO / "pantau.example.toml")
+    """Every value the example shows is the schema's default (the one place defaults live)."""
+    config = load_config(REPO / "pantau.example.toml")
+    assert config.crawl == CrawlSettings().beside(REPO)
+    assert config.schedule == ScheduleSettings().beside(REPO)
     assert config.health == HealthSettings()
+    assert config.alerts == AlertSettings()
     assert config.schedule.cron == "0 1 * * *" and config.schedule.timezone == "Asia/Jakarta"
     assert config.alerts.min_score == 0.7 and config.crawl.time_limit_minutes == 240
+    assert config.crawl.python == sys.executable and config.crawl.workdir == REPO
+
+
+@pytest.mark.parametrize("imports, absent", [
+    ("crawler.cli", ("scheduler",)),
+    ("crawler.schedule.service, crawler.schedule.config, crawler.schedule.process",
+     ("crawler.cli", "crawler.ops_cli", "crawler.review_cli", "scheduler")),
+])
+def test_the_cli_and_the_scheduler_do_not_import_each_other(imports: str,
+                                                            absent: tuple[str, ...]) -> None:
+    code = (f"import sys, {imports}\n"
+            f"print(sorted(set({absent!r}) & set(sys.modules)))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+def test_release_0_1_0_job_function_is_kept_as_an_alias() -> None:
+    assert scheduler.fire is service_module.fire
+    assert JOB_FUNC == "crawler.schedule.service:fire"
 
 
 @pytest.mark.parametrize("path", ["deploy/pantau-scheduler.service", "deploy/pantau.cron"])
@@ -224,11 +290,17 @@ def test_deployment_files_use_existing_commands_and_options(path: str) -> None:
 
 
 # the job store ---------------------------------------------------------------------------------
-def stored_next_run(config: scheduler.Config, job_id: str) -> datetime | None:
-    store = scheduler.SQLiteJobStore(config.schedule.jobs_db)
-    probe = BackgroundScheduler(timezone="UTC")
-    store.start(probe, "default")
-    job = store.lookup_job(job_id)
+def stored_job(config: Config, job_id: str) -> Any:
+    store = job_store(config.schedule.jobs_db)
+    store.start(BackgroundScheduler(timezone="UTC"), "default")
+    try:
+        return store.lookup_job(job_id)
+    finally:
+        store.shutdown()
+
+
+def stored_next_run(config: Config, job_id: str) -> datetime | None:
+    job = stored_job(config, job_id)
     return job.next_run_time if job else None
 
 
@@ -242,13 +314,13 @@ class Inert(BaseScheduler):
         super().shutdown(wait)
 
 
-def register(config: scheduler.Config) -> None:
+def register(config: Config) -> None:
     """Add the configured jobs to the persistent store, as the service does when it starts."""
-    sched = Inert(jobstores={"default": scheduler.SQLiteJobStore(config.schedule.jobs_db)},
+    sched = Inert(jobstores={"default": job_store(config.schedule.jobs_db)},
                   timezone=config.schedule.timezone)
     sched.start(paused=True)
     try:
-        scheduler.Nightly(config).add_jobs(sched)
+        Nightly(config).add_jobs(sched)
     finally:
         sched.shutdown()
 
@@ -256,31 +328,56 @@ def register(config: scheduler.Config) -> None:
 def test_a_missed_night_is_kept_for_catch_up_and_a_new_cron_replaces_it(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text("[schedule]\ncron = '0 1 * * *'\n")
-    config = scheduler.load_config(path)
+    config = load_config(path)
     register(config)
     first = stored_next_run(config, "crawl:default")
     assert first is not None and (first.hour, first.minute) == (1, 0)
     missed = datetime.now(timezone.utc) - timedelta(hours=3)   # the machine was off at 01:00
-    store = scheduler.SQLiteJobStore(config.schedule.jobs_db)
+    store = job_store(config.schedule.jobs_db)
     store.start(BackgroundScheduler(timezone="UTC"), "default")
     job = store.lookup_job("crawl:default")
     assert job is not None
     job.next_run_time = missed
     store.update_job(job)
+    store.shutdown()
     register(config)                                           # the service starts again
     assert stored_next_run(config, "crawl:default") == missed  # so the grace time applies
     path.write_text("[schedule]\ncron = '0 2 * * *'\n[[schedule.groups]]\nname = 'polri'\n"
                     "sources = ['x']\ncron = '0 3 * * *'\n")
-    changed = scheduler.load_config(path)
+    changed = load_config(path)
     register(changed)
     assert [stored_next_run(changed, f"crawl:{g}").hour for g in ("default", "polri")] == [2, 3]
 
 
+def test_a_jobs_file_of_release_0_1_0_keeps_its_jobs_fire_times_and_watermark(
+        tmp_path: Path) -> None:
+    """Release 0.1.0 wrote the jobs with its own SQLite job store, naming ``scheduler:fire``:
+    APScheduler's job store reads them, and an unchanged schedule keeps its next fire times."""
+    jobs = tmp_path / "pantau-jobs.db"
+    jobs.write_bytes(gzip.decompress(
+        (REPO / "tests" / "fixtures" / "release-0.1.0" / "pantau-jobs.db.gz").read_bytes()))
+    path = tmp_path / "pantau.toml"
+    path.write_text("[schedule]\njobs_db = 'pantau-jobs.db'\n[[schedule.groups]]\n"
+                    "name = 'polri'\nsources = ['tribratanews-jatim']\ncron = '30 23 * * *'\n")
+    config = load_config(path)
+    before = {j: stored_job(config, j) for j in ("crawl:polri", "crawl:default")}
+    assert all(job is not None and job.func is scheduler.fire for job in before.values())
+    register(config)                                            # the new release starts
+    for job_id, old in before.items():
+        job = stored_job(config, job_id)
+        assert job.func_ref == JOB_FUNC and job.func is service_module.fire
+        assert job.next_run_time == old.next_run_time, job_id   # kept, not recomputed
+    polri = stored_job(config, "crawl:polri").next_run_time
+    assert (polri.hour, polri.minute) == (23, 30)
+    assert SchedulerState(jobs).get("alerts.after_id") == 80    # no archive re-alerted
+    assert Nightly(config).state.get("alerts.after_id") == 80
+
+
 # watchdogs (no crawl needed: a stand-in process) -----------------------------------------------
-def stand_in(tmp_path: Path, code: str, **limits: Any) -> scheduler.CrawlProcess:
-    crawl = scheduler.CrawlSettings(sources=tmp_path / "s.yaml", db=tmp_path / "p.db",
+def stand_in(tmp_path: Path, code: str, **limits: Any) -> CrawlProcess:
+    crawl = CrawlSettings(sources=tmp_path / "s.yaml", db=tmp_path / "p.db",
                                     workdir=tmp_path, **limits)
-    return scheduler.CrawlProcess([sys.executable, "-c", code], crawl, tmp_path / "crawl.log")
+    return CrawlProcess([sys.executable, "-c", code], crawl, tmp_path / "crawl.log")
 
 
 def test_a_silent_crawl_is_ended_by_the_stall_watchdog(tmp_path: Path) -> None:
@@ -321,7 +418,7 @@ def test_a_stop_request_ends_the_crawl_gracefully(tmp_path: Path) -> None:
 def test_how_a_run_ended(ending: str | None, code: int, statuses: list[str], orphans: int,
                          outcome: str) -> None:
     rows = [{"status": s} for s in statuses]
-    assert scheduler.judge(ending, code, rows, orphans)[0] == outcome
+    assert judge(ending, code, rows, orphans)[0] == outcome
 
 
 # real scheduled crawls -------------------------------------------------------------------------

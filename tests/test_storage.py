@@ -1,4 +1,4 @@
-"""The database layer on its own: schema, idempotent inserts, aliases, runs, FTS, WAL."""
+"""The database layer on its own: schema, idempotent inserts, aliases, runs, FTS, WAL, locks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.sources import Source
-from pipelines.storage import NewArticle, Store, open_readonly
+from pipelines.storage import ArticleFilter, NewArticle, Store
 
 WIB = timezone(timedelta(hours=7))
 
@@ -57,9 +57,9 @@ def test_full_text_search_finds_title_and_body(store: Store) -> None:
     store.add_article(article())
     store.add_article(article(url="https://babelprov.go.id/berita/panen-lada", title="Panen Lada",
                               text="Petani lada di Bangka panen raya.", aliases=()))
-    hits = store.list_articles(search="konflik")
+    hits = store.list_articles(ArticleFilter(search="konflik"))
     assert [h["title"] for h in hits] == ["Rakor Penanganan Konflik Sosial"]
-    assert len(store.list_articles(search="lada")) == 1
+    assert len(store.list_articles(ArticleFilter(search="lada"))) == 1
 
 
 def test_list_is_newest_first_across_offsets(store: Store) -> None:
@@ -95,14 +95,13 @@ def test_wal_lets_a_reader_in_while_a_writer_holds_a_transaction(tmp_path: Path)
     writer = Store(db)
     writer.register_sources([SOURCE])
     writer.add_article(article())
-    writer.db.conn.execute("begin immediate")
-    writer.db.conn.execute("update articles set status = 'relevant'")
-    reader = open_readonly(db)
-    assert reader.execute("select status from articles").fetchone()[0] == "new"
-    writer.db.conn.execute("commit")
-    assert reader.execute("select status from articles").fetchone()[0] == "relevant"
+    reader = Store(db, readonly=True)
+    with writer.write():
+        writer.update_article(1, {"status": "relevant"})
+        assert reader.get_article(1)["status"] == "new"
+    assert reader.get_article(1)["status"] == "relevant"
     reader.close()
-    assert writer.db.conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert writer.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     writer.close()
 
 

@@ -274,7 +274,7 @@ def test_labelled_examples_reads_relevant_and_not_relevant_only(tmp_path: Path) 
     arts = sample({"carok": 2, "panen": 2, "sport": 2})
     store = store_articles(tmp_path / "p.db", arts,
                            ["relevant", "relevant", "not_relevant", "follow_up", "new", "not_relevant"])
-    got = labelled_examples(store.db)
+    got = labelled_examples(store)
     assert [(e.title, e.relevant) for e in got] == [
         (arts[0].title, True), (arts[1].title, True), (arts[2].title, False), (arts[5].title, False)]
     assert all(e.article_id for e in got)

@@ -1,21 +1,24 @@
 """``pantau serve`` (and ``pantau review-password``): run the review app, make a password hash.
 
+Why here and not in ``review/``: the review app imports no crawler code, while the commands share
+the CLI's options (``--db``); so the commands live in the CLI layer and import ``review.app`` and
+``review.auth``. They are registered on the ``pantau`` group in :mod:`crawler.cli`.
+
 Why the refusal lives here: binding is the moment the app becomes reachable from elsewhere, so
 ``serve`` checks the address against the configured credentials (``review.auth.check_bind``)
-before opening any socket, and says in one line what to configure. The lead registers these on
-the ``pantau`` group: ``main.add_command(serve)`` and ``main.add_command(review_password)``.
+before opening any socket, and says in one line what to configure. The review package (Flask)
+is imported when one of these commands runs, not by every ``pantau`` command.
 """
 
 from __future__ import annotations
 
 import click
 
-from review.auth import AuthConfigError, BindRefused, check_bind, hash_password, load_auth
+from crawler.cli_options import db_option
 
 
 @click.command()
-@click.option("--db", default="pantau.db", show_default=True, envvar="PANTAU_DB",
-              type=click.Path(dir_okay=False), help="SQLite database file.")
+@db_option()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind. Anything but loopback needs accounts or a shared password.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
@@ -34,6 +37,8 @@ def serve(db: str, host: str, port: int, settings: str | None, timezone_name: st
       pantau serve --db pantau.db                 # http://127.0.0.1:8080/, no password needed
       PANTAU_REVIEW_PASSWORD_HASH='scrypt:...' pantau serve --host 0.0.0.0
     """
+    from review.auth import AuthConfigError, BindRefused, check_bind, load_auth
+
     try:
         auth = load_auth(settings)
         check_bind(host, auth)
@@ -63,16 +68,6 @@ def review_password(password: str) -> None:
     Example:
       pantau review-password            # then: export PANTAU_REVIEW_PASSWORD_HASH='scrypt:...'
     """
+    from review.auth import hash_password
+
     click.echo(hash_password(password))
-
-
-@click.group()
-def main() -> None:
-    """Standalone entry point (``python -m review.cli serve``) until ``pantau`` registers these."""
-
-
-main.add_command(serve)
-main.add_command(review_password)
-
-if __name__ == "__main__":
-    main()
