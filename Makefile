@@ -18,8 +18,12 @@ $(VENV)/.installed: pyproject.toml
 demo: setup            ## serve the bundled offline demo sites and crawl them into demo.db
 	$(BIN)/pantau demo
 
-test: setup browser    ## the whole test suite (real crawls of loopback fixture sites, a real browser)
+test: setup browser lint  ## lint, then the whole test suite (real crawls of loopback sites, a real browser)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: setup            ## ruff (rule set in pyproject.toml) and the import-linter layer contracts
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 browser:               ## Debian's chromium for the review app's browser tests (Playwright drives it)
 	@if [ ! -x $(CHROMIUM) ]; then \

@@ -34,14 +34,14 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipelines.storage import Store  # noqa: E402
-from review.app import create_app  # noqa: E402
+from pipelines.storage import Store
+from review.app import create_app
 
 FUNCTION_WORDS = ("yang di dan ini itu dengan untuk dari pada dalam ke tidak akan juga oleh "
                   "sebagai telah sudah ada karena saat tersebut para bahwa atas").split()
@@ -105,7 +105,7 @@ def article_rows(n: int, rng: random.Random) -> Iterator[tuple[Any, ...]]:
         status = "new" if rng.random() < 0.85 else rng.choice(("relevant", "not_relevant", "follow_up"))
         yield (k, f"https://{k % 40}.example.id/berita/{k}", f"{k % 40}.example.id/berita/{k}",
                SOURCES[k % 40], " ".join(words[:10]).title(), text, published.isoformat(),
-               published.astimezone(timezone.utc).isoformat(), "Humas", "id", len(words),
+               published.astimezone(UTC).isoformat(), "Humas", "id", len(words),
                "sitemap", now.isoformat(), status, score, int(bool(topics)), json.dumps(topics),
                json.dumps(evidence), region, province, "[]", story if in_story else None)
 
@@ -193,7 +193,7 @@ def bench(path: Path, runs: int) -> None:
     def after_crawl_commit(k: int) -> None:
         """What a crawl's commit does to the cache: another connection writes (untimed here)."""
         writer.save_validators(f"https://{SOURCES[k % 40]}.example.id/feed/",
-                               f'"{datetime.now(timezone.utc).isoformat()}"', None)
+                               f'"{datetime.now(UTC).isoformat()}"', None)
 
     report("inbox after a crawl commit", timed_after(after_crawl_commit, lambda k: get("/"), runs))
     report("inbox, regency + topic", timed(lambda k: get(

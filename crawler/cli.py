@@ -16,7 +16,7 @@ import json
 import sys
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.request import Request as UrlRequest
@@ -75,9 +75,9 @@ def run_crawl(*, sources: str, db: str, select: Sequence[str], since: str | None
         if select:
             select_sources(chosen, select)
         if since:
-            parse_since(since, datetime.now(timezone.utc))
+            parse_since(since, datetime.now(UTC))
     except (SourcesError, WindowError, OSError) as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     run_id = uuid.uuid4().hex[:12]
     scrapy_settings = Settings()
     scrapy_settings.setmodule("crawler.settings", priority="project")
@@ -221,9 +221,9 @@ def list_(db: str, since: str | None, status: str | None, sort: str, stories: bo
       pantau list --search 'bhabinkamtibmas' --json
     """
     try:
-        published_from = parse_since(since, datetime.now(timezone.utc)) if since else None
+        published_from = parse_since(since, datetime.now(UTC)) if since else None
     except WindowError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     where = ArticleFilter(statuses=(status,) if status else (), published_from=published_from,
                           **filters)
     with open_store(db) as store:
@@ -329,7 +329,7 @@ def reextract(db: str, sources: str) -> None:
         try:
             drops = {s.name: s.drop for s in load_sources(sources)}
         except SourcesError as exc:
-            raise click.ClickException(str(exc))
+            raise click.ClickException(str(exc)) from exc
     with open_store(db) as store:
         counts = reextract_all(store, drops, load_scorer(Path(db)))
     click.echo(f"re-extracted {counts['checked']} pages: {counts['changed']} articles changed,"
@@ -376,7 +376,7 @@ def train(db: str, folds: int) -> None:
     try:
         report = train_database(Path(db), folds=folds)
     except TrainingError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())
     if not report.accepted:
         sys.exit(1)

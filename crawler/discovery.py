@@ -24,7 +24,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
@@ -33,6 +33,7 @@ import lxml.etree
 import lxml.html
 
 from crawler.urls import canonical_url, looks_like_article_url, page_kind, request_url, same_site
+from pipelines.vocabulary import WIB
 
 __all__ = [
     "Link",
@@ -47,7 +48,6 @@ __all__ = [
     "guess_sitemap_urls",
 ]
 
-WIB = timezone(timedelta(hours=7), "WIB")
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 
 
@@ -250,7 +250,7 @@ def _entry_date(entry: feedparser.FeedParserDict, field: str) -> datetime | None
     parsed = parse_datetime(dict.get(entry, field))
     as_tuple = dict.get(entry, f"{field}_parsed")
     if parsed is None and as_tuple:
-        parsed = datetime(*as_tuple[:6], tzinfo=timezone.utc)
+        parsed = datetime(*as_tuple[:6], tzinfo=UTC)
     return parsed
 
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pydantic import ConfigDict
@@ -245,7 +245,7 @@ def assess(history: SourceHistory, settings: HealthSettings, now: datetime) -> S
 
 def assess_all(histories: Iterable[SourceHistory], settings: HealthSettings,
                now: datetime | None = None) -> list[SourceHealth]:
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     return [assess(h, settings, moment) for h in histories]
 
 
@@ -253,7 +253,7 @@ def parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # reading the history --------------------------------------------------------------------------

@@ -4,12 +4,12 @@
   (retries and redirect hops included) and every failed attempt by kind.
 - :class:`ConditionalRequestMiddleware` (next to the engine) sends ``If-None-Match`` /
   ``If-Modified-Since`` for feeds, sitemaps and first listing pages (requests with
-  ``meta["conditional"]``) and hands the new validators to the spider, which saves them only for
+  ``meta["conditional"]``) and hands the new validators to the crawl run, which saves them only for
   sources whose run went without errors: a stale validator must never hide articles that a
   failed run did not get (the reason Media Cloud switched conditional GET off by default).
 
-Both find the run's counters on the spider (``spider.counts(source)``); requests without a
-``meta["source"]`` (Scrapy's own robots.txt fetches) are not counted.
+Both find the run's counters, store and validators on the crawl run (``CrawlRun.of(crawler)``);
+requests without a ``meta["source"]`` (Scrapy's own robots.txt fetches) are not counted.
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from crawler.run import CrawlRun
 from crawler.runstats import error_kind
 
 
-class _SpiderAware:
+class _RunAware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
@@ -32,40 +33,36 @@ class _SpiderAware:
     def from_crawler(cls, crawler: Crawler) -> Any:
         return cls(crawler)
 
-    def _counts(self, request: Request) -> Any:
-        source = request.meta.get("source")
-        spider = self.crawler.spider
-        if source is None or not hasattr(spider, "counts"):
-            return None
-        return spider.counts(source)
+    @property
+    def run(self) -> CrawlRun:
+        return CrawlRun.of(self.crawler)
 
 
-class SourceStatsMiddleware(_SpiderAware):
+class SourceStatsMiddleware(_RunAware):
     def process_request(self, request: Request) -> None:
-        counts = self._counts(request)
-        if counts is not None:
-            counts.requests += 1
+        source = request.meta.get("source")
+        if source is not None:
+            self.run.counters.add(source, "requests")
 
     def process_response(self, request: Request, response: Response) -> Response:
-        counts = self._counts(request)
+        source = request.meta.get("source")
         if request.meta.get("probe"):  # a guessed sitemap or robots.txt may rightly be missing
             return response
-        if counts is not None and response.status >= 400:
-            counts.errors[f"http_{response.status}"] += 1
+        if source is not None and response.status >= 400:
+            self.run.counters.error(source, f"http_{response.status}")
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        counts = self._counts(request)
-        if counts is not None and not isinstance(exception, IgnoreRequest):
-            counts.errors[error_kind(exception)] += 1  # robots.txt refusals are not errors
+        source = request.meta.get("source")
+        if source is not None and not isinstance(exception, IgnoreRequest):
+            self.run.counters.error(source, error_kind(exception))  # robots refusals are not errors
 
 
-class ConditionalRequestMiddleware(_SpiderAware):
+class ConditionalRequestMiddleware(_RunAware):
     def process_request(self, request: Request) -> None:
-        store = getattr(self.crawler.spider, "store", None)
-        if not request.meta.get("conditional") or store is None:
+        if not request.meta.get("conditional"):
             return
-        etag, last_modified = store.validators(request.url)
+        etag, last_modified = self.run.open_store().validators(request.url)
         if etag:
             request.headers.setdefault(b"If-None-Match", etag.encode())
         if last_modified:
@@ -76,7 +73,7 @@ class ConditionalRequestMiddleware(_SpiderAware):
             etag = response.headers.get(b"ETag")
             modified = response.headers.get(b"Last-Modified")
             if etag or modified:
-                self.crawler.spider.remember_validators(
+                self.run.remember_validators(
                     request.meta["source"], request.url,
                     etag.decode("latin-1") if etag else None,
                     modified.decode("latin-1") if modified else None)

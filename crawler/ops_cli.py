@@ -31,7 +31,7 @@ def read_config(path: str) -> Config:
     try:
         return load_config(path)
     except ConfigError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
 
 
 def setup_logging(verbose: bool) -> None:
@@ -74,7 +74,7 @@ def schedule(config_path: str, once: bool, groups: tuple[str, ...], list_jobs: b
     try:
         check_sources(config)
     except Exception as exc:  # SourcesError, ConfigError, OSError: one line, exit 1
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     unknown = sorted(set(groups) - {g.name for g in config.schedule.all_groups()})
     if unknown:
         raise click.ClickException(f"unknown group(s): {', '.join(unknown)}")
@@ -123,7 +123,7 @@ def health(ctx: click.Context, db: str, config_path: str | None, select: tuple[s
         with Store(db_path, readonly=True) as store:
             results = assess_all(read_histories(store, settings, names), settings)
     except DatabaseMissing:
-        raise click.ClickException(f"{db_path}: no such database (run `pantau crawl` first)")
+        raise click.ClickException(f"{db_path}: no such database (run `pantau crawl` first)") from None
     click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2)
                if as_json else health_table(results))
     if any(not r.healthy for r in results):

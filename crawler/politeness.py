@@ -31,7 +31,7 @@ def crawl_delay_floors(crawler: Crawler) -> dict[str, float]:
 
 def apply_crawl_delay(crawler: Crawler, host: str, delay: float) -> float:
     """Make every later request to ``host`` wait at least ``delay`` seconds; returns the floor used."""
-    delay = min(delay, crawler.settings.getfloat("PANTAU_MAX_CRAWL_DELAY", 30.0))
+    delay = min(delay, crawler.settings.getfloat("PANTAU_MAX_CRAWL_DELAY"))
     crawl_delay_floors(crawler)[host] = delay
     downloader = crawler.engine.downloader
     downloader.per_slot_settings.setdefault(host, {}).update({"delay": delay, "jitter": 0.0})

@@ -14,6 +14,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.run import CrawlRun
+
 
 class SourceProgress:
     def __init__(self, crawler: Crawler, interval: float) -> None:
@@ -23,8 +25,8 @@ class SourceProgress:
         self.loop: task.LoopingCall | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "SourceProgress":
-        interval = crawler.settings.getfloat("PANTAU_PROGRESS_INTERVAL", 10.0)
+    def from_crawler(cls, crawler: Crawler) -> SourceProgress:
+        interval = crawler.settings.getfloat("PANTAU_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured
         ext = cls(crawler, interval)
@@ -37,9 +39,12 @@ class SourceProgress:
         self.loop.start(self.interval, now=False)
 
     def report(self) -> None:
-        spider = self.crawler.spider
-        for name in getattr(spider, "by_name", {}):
-            counts = spider.counts(name)
+        try:
+            run = CrawlRun.of(self.crawler)
+        except LookupError:
+            return
+        for name in run.by_name:
+            counts = run.counts(name)
             now = (counts.pages, counts.new_articles)
             if now != self.last.get(name, (0, 0)):
                 self.last[name] = now

@@ -1,4 +1,11 @@
-"""Per-source counters of one crawl run, written to ``crawl_runs`` when the run ends.
+"""Per-source counters of one crawl run, kept in Scrapy's stats and written to ``crawl_runs``.
+
+Why Scrapy's stats: they are the crawl's one counter store (dumped at the end of every log,
+visible to any component through ``crawler.stats``), so Pantau's per-source counters live there
+too, under ``pantau/<source>/<name>``, ``pantau/<source>/errors/<kind>`` and
+``pantau/<source>/skipped/<kind>``. This module is the one place that knows those keys:
+:class:`RunCounters` increments them, :meth:`RunCounters.counts` reads one source's back as a
+:class:`SourceCounts` (the shape of a ``crawl_runs`` row).
 
 Errors are counted by kind (``http_404``, ``http_500``, ``timeout``, ``dns``, ``connection``,
 ``not_html``, ``garbage``, ``too_large`` …) at the moment they happen, one count per attempt: a
@@ -17,6 +24,8 @@ from twisted.internet.error import (
     ConnectionRefusedError,
     DNSLookupError,
     TCPTimedOutError,
+)
+from twisted.internet.error import (
     TimeoutError as TwistedTimeoutError,
 )
 
@@ -55,6 +64,45 @@ class SourceCounts:
                 "known_skipped": self.known_skipped, "too_old": self.too_old,
                 "not_articles": self.not_articles, "errors": dict(self.errors),
                 "skipped": dict(self.skipped)}
+
+
+COUNTS = ("requests", "pages", "new_articles", "known_skipped", "too_old", "not_articles")
+PREFIX = "pantau"
+
+
+class RunCounters:
+    """Per-source counters over a Scrapy stats collector (anything with ``inc_value`` and
+    ``get_stats``)."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    def add(self, source: str, name: str, n: int = 1) -> None:
+        """One of ``COUNTS``."""
+        if name not in COUNTS:
+            raise KeyError(name)
+        self.stats.inc_value(f"{PREFIX}/{source}/{name}", n)
+
+    def error(self, source: str, kind: str) -> None:
+        self.stats.inc_value(f"{PREFIX}/{source}/errors/{kind}")
+
+    def skip(self, source: str, kind: str) -> None:
+        self.stats.inc_value(f"{PREFIX}/{source}/skipped/{kind}")
+
+    def counts(self, source: str) -> SourceCounts:
+        """One source's counters as they are now."""
+        head = f"{PREFIX}/{source}/"
+        counts = SourceCounts()
+        for key, value in self.stats.get_stats().items():
+            if not key.startswith(head):
+                continue
+            name = key[len(head):]
+            group, _, kind = name.partition("/")
+            if group in ("errors", "skipped") and kind:
+                getattr(counts, group)[kind] += value
+            elif name in COUNTS:
+                setattr(counts, name, value)
+        return counts
 
 
 _EXCEPTION_KINDS: tuple[tuple[type[BaseException], str], ...] = SCRAPY_KINDS + (

@@ -62,6 +62,8 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.politeness.CrawlDelayAutoThrottle": 0,
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # the run: opens the database, owns the frontier and counters, writes crawl_runs
+    "crawler.run.CrawlRun": 100,
     "crawler.progress.SourceProgress": 500,
 }
 PANTAU_PROGRESS_INTERVAL = 10.0

@@ -31,8 +31,8 @@ import re
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import courlan
-from courlan.filters import extension_filter, type_filter
 import tld
+from courlan.filters import extension_filter, type_filter
 from w3lib.url import canonicalize_url
 
 __all__ = [

@@ -9,9 +9,9 @@ overlap catches articles a site published late or back-dated).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-WIB = timezone(timedelta(hours=7), "WIB")
+from pipelines.vocabulary import WIB
 
 
 class WindowError(ValueError):
@@ -27,7 +27,7 @@ def parse_since(value: str, now: datetime) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise WindowError(f"--since {value!r}: expected YYYY-MM-DD, an ISO 8601 time or Nd (e.g. 7d)")
+        raise WindowError(f"--since {value!r}: expected YYYY-MM-DD, an ISO 8601 time or Nd (e.g. 7d)") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=WIB)
 
 

@@ -29,15 +29,14 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import chain
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-WIB = timezone(timedelta(hours=7))
-ZONES = {"WIB": WIB, "WITA": timezone(timedelta(hours=8)), "WIT": timezone(timedelta(hours=9))}
+from pipelines.vocabulary import WIB, ZONES
 
 MONTHS = {
     "januari": 1, "january": 1, "jan": 1, "februari": 2, "pebruari": 2, "february": 2, "feb": 2, "peb": 2,

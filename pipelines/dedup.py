@@ -54,10 +54,12 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 from datasketch import MinHash
+
+from pipelines.vocabulary import WIB
 
 DEFAULT_THRESHOLD = 0.5
 """Estimated Jaccard of the shingle sets from which two bodies may tell the same story.
@@ -108,7 +110,6 @@ LSH_MARGIN = 0.1
 LSH_TARGET_RECALL = 0.98
 KEYS_VERSION = "1"
 """Bump when the shingle or fact rules change: stored signatures stop being comparable."""
-WIB = timezone(timedelta(hours=7))
 
 _NON_WORD = re.compile(r"[\W_]+")
 _CLUTTER_LINE = re.compile(
@@ -304,7 +305,7 @@ def published_utc(published: str | None) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=WIB)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def publishes_earlier(candidate: str | None, current: str | None) -> bool:

@@ -24,11 +24,25 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from pipelines.cleaning import clean_paragraphs, clean_tree, join_label_value_lines, join_wrapped_lines, split_paragraphs
+from pipelines.cleaning import (
+    clean_paragraphs,
+    clean_tree,
+    join_label_value_lines,
+    join_wrapped_lines,
+    split_paragraphs,
+)
 from pipelines.dates import WIB, PageDates, choose_modified, choose_published, iter_json_ld, read_page_dates
 from pipelines.metadata import (
-    byline_author, is_placeholder_author, canonical_url, choose_author, detect_language, extract_dateline, extract_title, metadata_author,
-    read_credit_lines, read_labelled_fields,
+    byline_author,
+    canonical_url,
+    choose_author,
+    detect_language,
+    extract_dateline,
+    extract_title,
+    is_placeholder_author,
+    metadata_author,
+    read_credit_lines,
+    read_labelled_fields,
 )
 
 MIN_RUNNING_WORDS = 30  # below this much prose (lines of 15+ words) the page has no real body

@@ -111,10 +111,10 @@ class Hit:
 # first letter of the root -> (nasal, drop the letter?, also keep it?): tikam -> menikam,
 # serang -> menyerang, pukul -> memukul (and the loan form mempukul), bunuh -> membunuh
 _NASAL = {
-    **{c: ("ng", False, False) for c in "aeiough"},
+    **dict.fromkeys("aeiough", ("ng", False, False)),
     "k": ("ng", True, True), "p": ("m", True, True), "t": ("n", True, False),
-    "s": ("ny", True, False), **{c: ("m", False, False) for c in "bfv"},
-    **{c: ("n", False, False) for c in "cdjz"},
+    "s": ("ny", True, False), **dict.fromkeys("bfv", ("m", False, False)),
+    **dict.fromkeys("cdjz", ("n", False, False)),
 }
 
 

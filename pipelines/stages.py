@@ -1,10 +1,10 @@
 """The Scrapy item pipeline: extract → window → score → store (→ story), one small stage each.
 
 Each stage calls pure functions elsewhere (``pipelines.extract``, ``crawler.urls``) and owns no
-state of its own: the run's counters and the database belong to the spider
-(``crawler.spiders.news``), which opened them for the run. A rejected page is dropped with a
-``DropItem`` whose reason says why (``not an article: …``, ``older than the window …``), so the
-log and the spider's listing logic can tell the cases apart.
+state of its own: the run's sources, windows, counters and database belong to the crawl run
+(``crawler.run.CrawlRun``), which opened them. A rejected page is dropped with one of the
+``DropItem`` subclasses of ``pipelines.errors`` (``NotAnArticle``, ``TooOld`` …), so the log and
+the spider's listing logic tell the cases apart by type.
 """
 
 from __future__ import annotations
@@ -13,15 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
 from crawler.items import PageItem
+from crawler.run import CrawlRun
 from crawler.urls import canonical_url, request_url, same_site
 from pipelines.assess import LexiconScorer, assess
+from pipelines.errors import AlreadyStored, Blocked, Garbage, NotAnArticle, TooOld
 from pipelines.extract import extract_article
 from pipelines.pagecheck import looks_blocked, looks_garbled
-from pipelines.train import ModelFileError, load_scorer
 from pipelines.storage import NewArticle
+from pipelines.train import ModelFileError, load_scorer
 
 
 class _Stage:
@@ -33,27 +34,30 @@ class _Stage:
         return cls(crawler)
 
     @property
-    def spider(self) -> Any:
-        return self.crawler.spider
+    def run(self) -> CrawlRun:
+        return CrawlRun.of(self.crawler)
+
+    @property
+    def logger(self) -> Any:
+        return self.crawler.spider.logger
 
 
 class ExtractStage(_Stage):
     """Clean text and metadata; settle the article's identity (``rel=canonical`` inside the site)."""
 
     def process_item(self, item: PageItem) -> PageItem:
-        source = self.spider.by_name[item.source]
-        article = extract_article(item.text, item.response_url, drop=source.drop,
-                                  now=self.spider.now)
-        counts = self.spider.counts(item.source)
+        run = self.run
+        source = run.by_name[item.source]
+        article = extract_article(item.text, item.response_url, drop=source.drop, now=run.now)
         if not article.is_article:
             if looks_garbled(item.text):
-                counts.errors["garbage"] += 1
-                raise DropItem(f"garbage: {item.response_url} does not decode to text")
+                run.counters.error(item.source, "garbage")
+                raise Garbage(f"garbage: {item.response_url} does not decode to text")
             if looks_blocked(item.text):
-                counts.errors["blocked"] += 1
-                raise DropItem(f"blocked: {item.response_url} is a bot wall or captcha page")
-            counts.not_articles += 1
-            raise DropItem(f"not an article: {item.response_url}: {article.reason}")
+                run.counters.error(item.source, "blocked")
+                raise Blocked(f"blocked: {item.response_url} is a bot wall or captcha page")
+            run.counters.add(item.source, "not_articles")
+            raise NotAnArticle(f"not an article: {item.response_url}: {article.reason}")
         if article.canonical_url and same_site(article.canonical_url, source.url):
             key = canonical_url(article.canonical_url, source.url)
             if key != item.url_key:
@@ -69,11 +73,11 @@ class WindowStage(_Stage):
     """Articles published before the source's window are not stored (they are old news)."""
 
     def process_item(self, item: PageItem) -> PageItem:
-        since = self.spider.windows[item.source]
+        since = self.run.windows[item.source]
         published = item.article.published
         if published is not None and published < since:
-            self.spider.counts(item.source).too_old += 1
-            raise DropItem(f"older than the window: {item.url} published {published.isoformat()},"
+            self.run.counters.add(item.source, "too_old")
+            raise TooOld(f"older than the window: {item.url} published {published.isoformat()},"
                            f" window since {since.isoformat()}")
         return item
 
@@ -87,14 +91,14 @@ class ScoreStage(_Stage):
 
     def open_spider(self) -> None:
         try:
-            self.scorer = load_scorer(Path(self.spider.store.path))
+            self.scorer = load_scorer(Path(self.run.db_path))
         except ModelFileError as exc:  # the crawl must go on; `pantau train` will say more
-            self.spider.logger.error("trained model unusable, scoring with the lexicon: %s", exc)
+            self.logger.error("trained model unusable, scoring with the lexicon: %s", exc)
             self.scorer = LexiconScorer()
 
     def process_item(self, item: PageItem) -> PageItem:
         art = item.article
-        region = self.spider.by_name[item.source].region
+        region = self.run.by_name[item.source].region
         item.scores = assess(art.title, art.text, art.dateline, region, self.scorer)
         return item
 
@@ -104,7 +108,9 @@ class StoreStage(_Stage):
 
     def process_item(self, item: PageItem) -> PageItem:
         art = item.article
-        new_id = self.spider.store.add_article(NewArticle(
+        run = self.run
+        store = run.open_store()
+        new_id = store.add_article(NewArticle(
             url=item.url, url_key=item.url_key, source=item.source, title=art.title, text=art.text,
             published=art.published, modified=art.modified, author=art.author,
             source_attribution=art.source_attribution, dateline=art.dateline,
@@ -113,11 +119,10 @@ class StoreStage(_Stage):
             http_status=item.http_status, content_type=item.content_type,
             fetched_at=item.fetched_at, extra=item.scores,
         ))
-        counts = self.spider.counts(item.source)
         if new_id is None:
-            counts.known_skipped += 1
-            raise DropItem(f"already stored: {item.url}")
-        counts.new_articles += 1
-        self.spider.store.assign_story(new_id, art.text, art.published)
-        self.spider.logger.info("new article [%s] %s", item.source, art.title)
+            run.counters.add(item.source, "known_skipped")
+            raise AlreadyStored(f"already stored: {item.url}")
+        run.counters.add(item.source, "new_articles")
+        store.assign_story(new_id, art.text, art.published)
+        self.logger.info("new article [%s] %s", item.source, art.title)
         return item

@@ -56,15 +56,14 @@ import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pipelines.assess import LexiconScorer, Scorer
-from pipelines.storage import Store
 from pipelines.relevance import (
     DEFAULT_THRESHOLD,
     Evidence,
@@ -74,6 +73,7 @@ from pipelines.relevance import (
     pick_topics,
     score_article,
 )
+from pipelines.storage import Store
 
 if TYPE_CHECKING:
     from scipy.sparse import spmatrix
@@ -466,7 +466,7 @@ def fit_final(docs: list[str], labels: np.ndarray, examples: Sequence[Example], 
               seed: int, threshold: float, lexicon: Lexicon | None) -> BlendedScorer:
     """The accepted scorer, fitted on every mark, with the weight chosen on the outer folds."""
     pipeline = new_pipeline(seed).fit(docs, labels)
-    trained_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    trained_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     return BlendedScorer(pipeline, report.lexicon_weight, threshold,
                          frozenset(ex.fingerprint for ex in examples), report.blended, trained_at, lexicon)
 

@@ -160,9 +160,9 @@ def report(**extra: Any) -> RunReport:
     stories = group_stories([article(1, 0.92, 3), article(2, 0.81, None, "detikkasus")], 10)
     sick = SourceHealth("kominfo-babel", "2026-11-22T18:00:00+00:00", "ok",
                         (Problem("silent", "no new articles in the last 3 runs"),))
-    base = dict(group="default", started="2026-11-22T18:00:00+00:00",
-                ended="2026-11-22T18:40:00+00:00", outcome="ok", new_articles=12,
-                stories=stories, unhealthy=(sick,), newly_unhealthy=frozenset({"kominfo-babel"}))
+    base = {"group": "default", "started": "2026-11-22T18:00:00+00:00",
+                "ended": "2026-11-22T18:40:00+00:00", "outcome": "ok", "new_articles": 12,
+                "stories": stories, "unhealthy": (sick,), "newly_unhealthy": frozenset({"kominfo-babel"})}
     return RunReport(**{**base, **extra})
 
 

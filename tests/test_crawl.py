@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -208,7 +208,7 @@ def test_first_crawl_looks_back_30_days_by_default(demo_sites: Any, tmp_path: Pa
     names = ["detikkasus", "tribratanews-tulungagung", "lumajang"]
     sources = write_sources(demo_sites, tmp_path / "s.yaml", names)
     result = crawl(sources, tmp_path / "window.db")
-    cutoff = datetime.now(timezone.utc) - timedelta(days=30)
+    cutoff = datetime.now(UTC) - timedelta(days=30)
     stored = stored_by_site(result)
     for name in names:
         site = demo_sites.sites[name]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from lxml.html import document_fromstring
@@ -37,7 +37,7 @@ def test_iter_visible_dates_reads_indonesian_forms(text: str, expected: datetime
 
 def test_parse_iso_reads_naive_as_wib_and_keeps_offsets() -> None:
     assert dates.parse_iso("2022-07-14T10:00:00") == datetime(2022, 7, 14, 10, tzinfo=WIB)
-    assert dates.parse_iso("2022-07-14T13:05:21+00:00") == datetime(2022, 7, 14, 13, 5, 21, tzinfo=timezone.utc)
+    assert dates.parse_iso("2022-07-14T13:05:21+00:00") == datetime(2022, 7, 14, 13, 5, 21, tzinfo=UTC)
     assert dates.parse_iso("2022-07-14 10:00:00") == datetime(2022, 7, 14, 10, tzinfo=WIB)
 
 
@@ -74,8 +74,8 @@ def test_meta_published_time_and_modified() -> None:
     tree = document_fromstring(html)
     found = dates.read_page_dates(tree, "https://x.id/a")
     published = dates.choose_published(found, [], NOW)
-    assert published == datetime(2022, 7, 14, 13, 5, 21, tzinfo=timezone.utc)
-    assert dates.choose_modified(found, published, NOW) == datetime(2022, 7, 15, 1, tzinfo=timezone.utc)
+    assert published == datetime(2022, 7, 14, 13, 5, 21, tzinfo=UTC)
+    assert dates.choose_modified(found, published, NOW) == datetime(2022, 7, 15, 1, tzinfo=UTC)
 
 
 def test_time_element_outside_chrome() -> None:

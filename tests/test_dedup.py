@@ -16,7 +16,6 @@ from types import ModuleType
 import pytest
 import sqlite_utils
 
-from pipelines.storage import IndexSettingsMismatch, StoryIndex
 from pipelines.dedup import (
     DEFAULT_NUM_PERM,
     DEFAULT_THRESHOLD,
@@ -37,6 +36,7 @@ from pipelines.dedup import (
     text_fingerprint,
     word_ngrams,
 )
+from pipelines.storage import IndexSettingsMismatch, StoryIndex
 
 # --- fixtures: one release, its copies, and its near misses ----------------------------------
 

@@ -1,5 +1,5 @@
 import gzip
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -44,13 +44,13 @@ def fixture_text(name: str) -> str:
     "text, expected",
     [
         ("2024-07-14T19:30:00+07:00", datetime(2024, 7, 14, 19, 30, tzinfo=PLUS7)),
-        ("2024-07-14T12:30:00Z", datetime(2024, 7, 14, 12, 30, tzinfo=timezone.utc)),
+        ("2024-07-14T12:30:00Z", datetime(2024, 7, 14, 12, 30, tzinfo=UTC)),
         ("2024-07-14T19:30+07:00", datetime(2024, 7, 14, 19, 30, tzinfo=PLUS7)),
         ("2024-07-14", datetime(2024, 7, 14, tzinfo=WIB)),
         ("2024-07", datetime(2024, 7, 1, tzinfo=WIB)),
         ("2024-07-14 08:00:00", datetime(2024, 7, 14, 8, tzinfo=WIB)),
-        ("Sun, 14 Jul 2024 12:30:00 +0000", datetime(2024, 7, 14, 12, 30, tzinfo=timezone.utc)),
-        ("Sun, 14 Jul 2024 12:30:00 GMT", datetime(2024, 7, 14, 12, 30, tzinfo=timezone.utc)),
+        ("Sun, 14 Jul 2024 12:30:00 +0000", datetime(2024, 7, 14, 12, 30, tzinfo=UTC)),
+        ("Sun, 14 Jul 2024 12:30:00 GMT", datetime(2024, 7, 14, 12, 30, tzinfo=UTC)),
         ("", None),
         ("kemarin", None),
         (None, None),
@@ -77,7 +77,7 @@ def test_yoast_sitemap_index_with_bom_and_stylesheet() -> None:
         "post_tag-sitemap.xml",
         "author-sitemap.xml",
     ]
-    assert links[0].lastmod == datetime(2024, 7, 14, 12, 31, 5, tzinfo=timezone.utc)
+    assert links[0].lastmod == datetime(2024, 7, 14, 12, 31, 5, tzinfo=UTC)
 
 
 def test_wordpress_core_sitemap_index_and_urlset() -> None:
@@ -190,7 +190,7 @@ def test_wordpress_rss() -> None:
         "Bupati Pimpin Apel Siaga Bencana Erupsi Semeru",
         "Sosialisasi Bahaya Narkoba di Sekolah",
     ]
-    assert links[0].published == datetime(2024, 7, 14, 12, 30, tzinfo=timezone.utc)
+    assert links[0].published == datetime(2024, 7, 14, 12, 30, tzinfo=UTC)
     assert links[2].published == datetime(2024, 7, 12, 8, tzinfo=PLUS7)
     assert links[0].lastmod is None  # RSS has no update date; feedparser's fallback is not used
     assert "utm_source=rss" in links[1].url  # parse_feed reports; canonical_url cleans

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,7 +22,7 @@ STATUSES = ("new", "relevant", "not_relevant", "follow_up")
 
 def generated_rows(n: int = 300) -> list[dict]:
     rng = random.Random(7)
-    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
     rows = []
     for k in range(1, n + 1):
         province, region = rng.choice(PLACES)

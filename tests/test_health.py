@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from crawler.ops_cli import health
 from crawler.schedule.config import ConfigError, load_config
 from pipelines.storage import Store
 
-NOW = datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 S = HealthSettings(silent_runs=3, min_baseline_runs=2, failed_runs=2, min_sample=3)
 
 
@@ -143,7 +143,7 @@ def seed(db: Path, runs: list[dict[str, Any]], articles: list[tuple[str, int]]) 
 
 
 def iso(hours_ago: float) -> str:
-    return (datetime.now(timezone.utc) - timedelta(hours=hours_ago)).isoformat()
+    return (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()
 
 
 def test_read_histories_attaches_each_runs_article_word_counts(tmp_path: Path) -> None:

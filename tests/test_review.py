@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -27,10 +27,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
+from crawler.review_cli import serve
 from pipelines.storage import Store, facet_lists
 from review.app import create_app
 from review.auth import AuthConfig, BindRefused, check_bind, hash_password, load_auth
-from crawler.review_cli import serve
 from review.filters import parse_filters
 from review.i18n import MESSAGES
 
@@ -60,9 +60,9 @@ def article_row(n: int, **fields: Any) -> dict[str, Any]:
         "url": f"https://berita.example.id/{n}", "url_key": f"berita.example.id/{n}",
         "source": "tribratanews-tulungagung", "title": f"Artikel {n}", "text": f"Isi artikel {n}.",
         "published": published.isoformat(),
-        "published_utc": published.astimezone(timezone.utc).isoformat(),
+        "published_utc": published.astimezone(UTC).isoformat(),
         "author": "Humas", "language": "id", "word_count": 3, "discovered_via": "sitemap",
-        "fetched_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "fetched_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "status": "new", "score": 0.5, "kamtibmas": 1, "topics": json.dumps(["kriminalitas"]),
         "relevance_evidence": "[]", "region": None, "province": None, "region_evidence": "[]",
         "story_id": None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.demo.model import Request
@@ -20,7 +20,7 @@ SOURCE = Source(name="lumajang", url="http://127.0.0.4/", kind="government", reg
 
 
 def seed_page() -> bytes:
-    site = build_sites(datetime.now(timezone.utc))["lumajang"]
+    site = build_sites(datetime.now(UTC))["lumajang"]
     request = Request(path=SEED["url_path"], query={}, target=SEED["url_path"],
                       base_url="http://127.0.0.4")
     return site.serve(request).body
@@ -37,7 +37,7 @@ def stale_db(tmp_path: Path) -> Path:
         text="\n\n".join(SEED["body"]) + "\n\nKembali ke Halaman Berita\n\nBANYAK DIBACA",
         published=None, modified=None, author=None, source_attribution=None, dateline=None,
         language="id", discovered_via="listing", aliases=(), html=seed_page(), encoding="utf-8",
-        http_status=200, content_type="text/html", fetched_at=datetime.now(timezone.utc)))
+        http_status=200, content_type="text/html", fetched_at=datetime.now(UTC)))
     store.close()
     return db
 

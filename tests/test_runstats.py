@@ -7,7 +7,8 @@ from scrapy.exceptions import (
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
 )
-from twisted.internet.error import DNSLookupError, TimeoutError as TwistedTimeoutError
+from twisted.internet.error import DNSLookupError
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawler.runstats import error_kind
 

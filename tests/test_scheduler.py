@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -332,7 +332,7 @@ def test_a_missed_night_is_kept_for_catch_up_and_a_new_cron_replaces_it(tmp_path
     register(config)
     first = stored_next_run(config, "crawl:default")
     assert first is not None and (first.hour, first.minute) == (1, 0)
-    missed = datetime.now(timezone.utc) - timedelta(hours=3)   # the machine was off at 01:00
+    missed = datetime.now(UTC) - timedelta(hours=3)   # the machine was off at 01:00
     store = job_store(config.schedule.jobs_db)
     store.start(BackgroundScheduler(timezone="UTC"), "default")
     job = store.lookup_job("crawl:default")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
-from scrapy.exceptions import DropItem
 
 from crawler.items import PageItem
-from crawler.runstats import SourceCounts
+from crawler.run import CrawlRun
+from crawler.runstats import RunCounters
 from crawler.sources import Source
+from pipelines.errors import NotAnArticle, TooOld
 from pipelines.stages import ExtractStage, WindowStage
 
 WIB = timezone(timedelta(hours=7))
@@ -31,18 +32,32 @@ def page(canonical: str, published: str = "2026-11-20T19:00:00+07:00") -> str:
 def item(html: str, url: str) -> PageItem:
     return PageItem(url=url, url_key=url.rstrip("/"), response_url=url, source="polres",
                     html=html.encode(), text=html, encoding="utf-8", http_status=200,
-                    content_type="text/html", fetched_at=datetime.now(timezone.utc),
+                    content_type="text/html", fetched_at=datetime.now(UTC),
                     discovered_via="listing", aliases={url.rstrip("/")})
+
+
+class Stats(dict):
+    """The part of Scrapy's stats collector the counters use."""
+
+    def inc_value(self, key: str, n: int = 1) -> None:
+        self[key] = self.get(key, 0) + n
+
+    def get_stats(self) -> dict:
+        return self
 
 
 @pytest.fixture
 def crawler() -> SimpleNamespace:
-    counts = SourceCounts()
-    spider = SimpleNamespace(
-        by_name={"polres": Source(name="polres", url=HOME, kind="police")},
-        counts=lambda name: counts, now=datetime(2026, 11, 22, tzinfo=timezone.utc),
-        windows={"polres": datetime(2026, 11, 15, tzinfo=WIB)})
-    return SimpleNamespace(spider=spider)
+    """A crawler whose only extension is a crawl run of one source (no database needed)."""
+    run = object.__new__(CrawlRun)
+    run.by_name = {"polres": Source(name="polres", url=HOME, kind="police")}
+    run.now = datetime(2026, 11, 22, tzinfo=UTC)
+    run.windows = {"polres": datetime(2026, 11, 15, tzinfo=WIB)}
+    run.counters = RunCounters(Stats())
+    crawler = SimpleNamespace(extensions=SimpleNamespace(middlewares=[run]),
+                              spider=SimpleNamespace(logger=None))
+    crawler.run = run
+    return crawler
 
 
 def test_canonical_inside_the_site_becomes_the_identity_and_the_fetched_url_an_alias(
@@ -64,15 +79,15 @@ def test_articles_older_than_the_window_are_dropped(crawler: SimpleNamespace) ->
     url = HOME + "2026/11/01/patroli-lama/"
     old = ExtractStage(crawler).process_item(
         item(page(url, published="2026-11-01T08:00:00+07:00"), url))
-    with pytest.raises(DropItem, match="older than the window"):
+    with pytest.raises(TooOld, match="older than the window"):
         WindowStage(crawler).process_item(old)
-    assert crawler.spider.counts("polres").too_old == 1
+    assert crawler.run.counts("polres").too_old == 1
 
 
 def test_a_listing_page_is_not_an_article(crawler: SimpleNamespace) -> None:
     links = "".join(f'<li><a href="{HOME}2026/11/{i:02d}/berita-{i}/">Berita nomor {i} hari ini</a></li>'
                     for i in range(1, 30))
     html = f"<html><head><title>Berita – Tribratanews</title></head><body><ul>{links}</ul></body></html>"
-    with pytest.raises(DropItem, match="not an article"):
+    with pytest.raises(NotAnArticle, match="not an article"):
         ExtractStage(crawler).process_item(item(html, HOME + "kategori/berita/"))
-    assert crawler.spider.counts("polres").not_articles == 1
+    assert crawler.run.counts("polres").not_articles == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,14 +17,14 @@ SOURCE = Source(name="kominfo-babel", url="https://babelprov.go.id/", kind="gove
 
 
 def article(url: str = "https://babelprov.go.id/berita/rakor-konflik-sosial", **kw: object) -> NewArticle:
-    fields = dict(url=url, url_key=url.rstrip("/"), source="kominfo-babel", title="Rakor Penanganan Konflik Sosial",
-                  text="Badan Kesbangpol menggelar rakor penanganan konflik sosial di Pangkalpinang.",
-                  published=datetime(2017, 5, 10, 16, 20, tzinfo=WIB), modified=None,
-                  author="Erwin", source_attribution="Dinas Kominfo", dateline="Pangkalpinang",
-                  language="id", discovered_via="listing",
-                  aliases=(url + "?p=77",), html=b"<html><p>x</p></html>",
-                  encoding="utf-8", http_status=200, content_type="text/html",
-                  fetched_at=datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc))
+    fields = {"url": url, "url_key": url.rstrip("/"), "source": "kominfo-babel", "title": "Rakor Penanganan Konflik Sosial",
+                  "text": "Badan Kesbangpol menggelar rakor penanganan konflik sosial di Pangkalpinang.",
+                  "published": datetime(2017, 5, 10, 16, 20, tzinfo=WIB), "modified": None,
+                  "author": "Erwin", "source_attribution": "Dinas Kominfo", "dateline": "Pangkalpinang",
+                  "language": "id", "discovered_via": "listing",
+                  "aliases": (url + "?p=77",), "html": b"<html><p>x</p></html>",
+                  "encoding": "utf-8", "http_status": 200, "content_type": "text/html",
+                  "fetched_at": datetime(2026, 11, 22, 1, 0, tzinfo=UTC)}
     fields.update(kw)
     return NewArticle(**fields)  # type: ignore[arg-type]
 

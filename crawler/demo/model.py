@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Protocol
 
-WIB = timezone(timedelta(hours=7), "WIB")
+from pipelines.vocabulary import WIB
+
 HTML = "text/html; charset=UTF-8"
 
 

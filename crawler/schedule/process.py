@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,7 +37,7 @@ log = logging.getLogger("pantau.scheduler")
 
 def utc_stamp() -> str:
     """Now as the crawl stores times (UTC, seconds, ISO 8601 with +00:00), to compare with them."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def crawl_command(crawl: CrawlSettings, select: Sequence[str]) -> list[str]:

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -162,7 +162,7 @@ class Nightly:
                     return None
                 run = self._crawl(name, select)
             return self._after(run)
-        except Exception as exc:  # noqa: BLE001 - one bad night must not end the service
+        except Exception as exc:
             log.exception("group %s: the scheduled run failed", name)
             self._alert_failure(name, exc)
             return None
@@ -223,7 +223,7 @@ class Nightly:
 
     def _log_path(self, name: str) -> Path:
         folder = self.config.schedule.log_dir
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         logs = sorted(folder.glob("crawl-*.log"))
         for old in logs[: max(len(logs) - self.config.schedule.keep_logs + 1, 0)]:
             old.unlink(missing_ok=True)
@@ -240,7 +240,7 @@ class Nightly:
         try:
             notify(self.config.alerts, RunReport(name, now, now, "crashed",
                                                  f"the run could not start: {exc}"))
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("group %s: the failure alert failed", name)
 
     # after a run -------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ def fire(group: str) -> None:
 
 def next_runs(config: Config) -> list[tuple[str, str, str]]:
     """(group, schedule, next fire time) for ``pantau schedule --list``."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     out = []
     for group in config.schedule.all_groups():
         trigger = config.schedule.trigger(group)

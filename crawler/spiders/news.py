@@ -17,54 +17,45 @@ one of them turned out to be inside the window (the stages report each outcome b
 this run began: a feed page whose entries this run already fetched from the home page is still
 new ground, and paging on through it is how the older articles are reached.
 
+The spider owns no state of the run: the sources, windows, counters, frontier and database are
+the run's (:class:`crawler.run.CrawlRun`, an extension), and the stop rules are pure functions of
+the frontier (``crawler/frontier.py``). The spider turns their answers into requests.
+
 Spider arguments (``scrapy crawl news -a NAME=VALUE``) override the ``PANTAU_*`` settings of the
-same meaning: ``sources``, ``db``, ``since``, ``select``, ``max_pages``.
+same meaning: ``sources``, ``db``, ``since``, ``select``, ``max_pages``. Settings read here
+(defaults in ``crawler/settings.py``): ``PANTAU_MAX_LISTING_PAGES``, ``PANTAU_MAX_SITEMAPS``,
+``PANTAU_MAX_SECTIONS``.
 """
 
 from __future__ import annotations
 
 import re
-import uuid
-from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import Request, signals
-from scrapy.exceptions import DropItem, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
+from crawler.frontier import Frontier, ListingChain
 from crawler.items import PageItem
 from crawler.politeness import apply_crawl_delay
-from crawler.runstats import SourceCounts, error_kind
-from crawler.sources import Source, load_sources, select_sources
+from crawler.run import CrawlRun
+from crawler.runstats import RunCounters, error_kind
+from crawler.sources import Source
 from crawler.urls import canonical_url, looks_like_article_url, request_url, same_site
-from crawler.window import parse_since, source_window
-from pipelines.storage import Store
+from pipelines.errors import TooOld
 
 HTML_TYPES = ("text/html", "application/xhtml")
 DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".ppt", ".pptx")
 SKIP_SITEMAP_WORDS = ("taxonom", "category", "kategori", "tag-sitemap", "post_tag", "author",
                       "user", "page-sitemap", "wp-sitemap-pages")
-
-
-@dataclass
-class ListingChain:
-    """One listing page waiting for its unknown articles before deciding on the next page."""
-
-    source: str
-    next_urls: list[str]
-    depth: int
-    chain_id: str = ""     # the listing's first page: pages of one listing share it
-    template: str | None = None   # a sources-file listing template, paged by number
-    pending: set[str] = field(default_factory=set)
-    fresh: bool = False
 
 
 class NewsSpider(scrapy.Spider):
@@ -75,75 +66,48 @@ class NewsSpider(scrapy.Spider):
                  max_pages: str | int | None = None, run_id: str | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._args = {"sources": sources, "db": db, "since": since, "select": select,
-                      "max_pages": max_pages}
-        self.run_id = run_id or uuid.uuid4().hex[:12]
-        self._counts: dict[str, SourceCounts] = {}
-        self._validators: dict[str, dict[str, tuple[str | None, str | None]]] = {}
-        self.listings: dict[str, ListingChain] = {}
-        self.waiting: dict[str, list[str]] = {}
-        self.requested: set[str] = set()
-        self.outcomes: dict[str, bool | None] = {}
-        self.planned: Counter[str] = Counter()
-        self.discovery_seen: set[str] = set()
-        self.documents_seen: set[str] = set()
-        self.listed: dict[str, set[str]] = {}
-        self.discovered: set[str] = set()
+        self.run_args = {"sources": sources, "db": db, "since": since, "select": select,
+                         "max_pages": max_pages, "run_id": run_id}
 
-    # set-up -----------------------------------------------------------------------------------
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
-        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._on_robots_parsed, signal=signals.robots_parsed)
-        spider._configure(crawler.settings)
+        settings = crawler.settings
+        spider.max_listing_pages = settings.getint("PANTAU_MAX_LISTING_PAGES")
+        spider.max_sitemaps = settings.getint("PANTAU_MAX_SITEMAPS")
+        spider.max_sections = settings.getint("PANTAU_MAX_SECTIONS")
         return spider
 
-    def _setting(self, arg: str, name: str) -> Any:
-        value = self._args.get(arg)
-        return value if value not in (None, "") else self.crawler.settings.get(name)
+    # the run's state, owned by the CrawlRun extension ----------------------------------------
+    @property
+    def run(self) -> CrawlRun:
+        return CrawlRun.of(self.crawler)
 
-    def _configure(self, settings: Any) -> None:
-        """Load sources, open the database, fix each source's window and its known URLs."""
-        self.now = datetime.now(timezone.utc)
-        all_sources = load_sources(self._setting("sources", "PANTAU_SOURCES"))
-        wanted = [n for n in str(self._setting("select", "PANTAU_SELECT") or "").split(",") if n]
-        self.sources = select_sources(all_sources, wanted) if wanted else all_sources
-        self.by_name = {s.name: s for s in self.sources}
-        self.max_pages = int(self._setting("max_pages", "PANTAU_MAX_PAGES") or 0)
-        self.max_listing_pages = settings.getint("PANTAU_MAX_LISTING_PAGES", 30)
-        self.max_sitemaps = settings.getint("PANTAU_MAX_SITEMAPS", 20)
-        self.max_sections = settings.getint("PANTAU_MAX_SECTIONS", 3)
-        self.store = Store(self._setting("db", "PANTAU_DB"))
-        self.store.mark_interrupted_runs()
-        self.store.register_sources(self.sources)
-        since = self._setting("since", "PANTAU_SINCE")
-        fixed = parse_since(str(since), self.now) if since else None
-        self.windows = {
-            s.name: fixed or source_window(
-                self.store.last_success(s.name), self.now,
-                first_days=settings.getint("PANTAU_FIRST_CRAWL_DAYS", 30),
-                overlap_days=settings.getint("PANTAU_OVERLAP_DAYS", 1))
-            for s in self.sources}
-        self.known_before = frozenset(self.store.known_urls())  # the previous runs' frontier
-        self.known = set(self.known_before)                     # grows as this run stores
-        self.run_rows = {s.name: self.store.start_run(self.run_id, s.name, self.windows[s.name])
-                         for s in self.sources}
+    @property
+    def frontier(self) -> Frontier:
+        return self.run.frontier
 
-    def counts(self, source: str) -> SourceCounts:
-        return self._counts.setdefault(source, SourceCounts())
+    @property
+    def counters(self) -> RunCounters:
+        return self.run.counters
 
-    def remember_validators(self, source: str, url: str, etag: str | None,
-                            last_modified: str | None) -> None:
-        self._validators.setdefault(source, {})[url] = (etag, last_modified)
+    @property
+    def by_name(self) -> dict[str, Source]:
+        return self.run.by_name
+
+    @property
+    def run_id(self) -> str:
+        return self.run.run_id
 
     async def start(self) -> AsyncIterator[Request]:
         """Each source starts at its home page; Scrapy's RobotsTxtMiddleware reads robots.txt
         first and hands it to :meth:`_on_robots_parsed`, which starts the rest of discovery."""
-        for src in self.sources:
-            self.logger.info("source %s: window since %s", src.name, self.windows[src.name].isoformat())
+        for src in self.run.sources:
+            self.logger.info("source %s: window since %s", src.name,
+                             self.run.windows[src.name].isoformat())
             home = self._listing_request(src, src.url, depth=1, via="home")
             home.meta["is_home"] = True
             yield home
@@ -153,8 +117,8 @@ class NewsSpider(scrapy.Spider):
         """robots.txt of a host is known: honour its Crawl-delay, read its Sitemap: lines, and
         discover every source on that host (one robots.txt fetch per host and run)."""
         netloc = urlsplit(request.url).netloc
-        for src in self.sources:
-            if urlsplit(src.url).netloc != netloc or src.name in self.discovered:
+        for src in self.run.sources:
+            if urlsplit(src.url).netloc != netloc or src.name in self.frontier.discovered:
                 continue
             delay = robotparser.crawl_delay(self.crawler.settings.get("USER_AGENT"))
             if delay:
@@ -167,7 +131,7 @@ class NewsSpider(scrapy.Spider):
     def discover(self, src: Source, robots_sitemaps: list[str]) -> Iterator[Request]:
         """Every discovery path of one source besides its home page, once robots.txt is known
         (or known to be unavailable)."""
-        self.discovered.add(src.name)
+        self.frontier.discovered.add(src.name)
         for template in src.listings:
             yield self._listing_request(src, src.listing_url(template, 1), depth=1,
                                         via="listing", template=template)
@@ -184,11 +148,11 @@ class NewsSpider(scrapy.Spider):
     def _discovery_request(self, src: Source, url: str, callback: Any, *, via: str,
                            probe: bool = False, depth: int = 1) -> Iterator[Request]:
         url = urljoin(src.url, url)
-        if (url in self.discovery_seen or not same_site(url, src.url) or denied(src, url)
+        if (url in self.frontier.discovery_seen or not same_site(url, src.url) or denied(src, url)
                 or not self._budget(src)):
             return
-        self.discovery_seen.add(url)
-        self.planned[src.name] += 1
+        self.frontier.first_visit(url)
+        self.frontier.plan(src.name)
         yield Request(url, callback=callback, errback=self.discovery_failed, priority=10,
                       meta={"source": src.name, "via": via, "depth": depth, "probe": probe,
                             "conditional": depth == 1,
@@ -196,8 +160,8 @@ class NewsSpider(scrapy.Spider):
 
     def _listing_request(self, src: Source, url: str, *, depth: int, via: str,
                          template: str | None = None, chain: str | None = None) -> Request:
-        self.discovery_seen.add(url)
-        self.planned[src.name] += 1
+        self.frontier.first_visit(url)
+        self.frontier.plan(src.name)
         return Request(url, callback=self.parse_listing, errback=self.discovery_failed,
                        dont_filter=depth == 1, priority=5 - min(depth, 5),
                        meta={"source": src.name, "via": via, "depth": depth, "chain": chain,
@@ -210,7 +174,7 @@ class NewsSpider(scrapy.Spider):
         connections: then the site is down for this run and every request would fail alike."""
         self._count_failure(failure)
         src = self.by_name[failure.request.meta["source"]]
-        if failure.request.meta.get("is_home") and src.name not in self.discovered:
+        if failure.request.meta.get("is_home") and src.name not in self.frontier.discovered:
             if error_kind(failure.value) in ("dns", "connection_refused"):
                 self.logger.warning("source %s: %s is unreachable; skipped this run",
                                     src.name, src.url)
@@ -223,7 +187,7 @@ class NewsSpider(scrapy.Spider):
         if not self._usable_html(response, src):
             return
         depth = response.meta["depth"]
-        if response.meta.get("is_home") and src.name not in self.discovered:
+        if response.meta.get("is_home") and src.name not in self.frontier.discovered:
             yield from self.discover(src, [])  # robots.txt was not read (failed, or not obeyed)
         if depth == 1:
             for feed in discovery.feed_links(response.text, response.url):
@@ -239,43 +203,30 @@ class NewsSpider(scrapy.Spider):
         if not new or depth >= self.max_listing_pages:
             return  # a page of only known articles ends the chain
         via = "home" if response.meta["via"] == "home" and depth == 1 else "listing"
-        for url in new:
-            key = canonical_url(url, src.url)
-            if key in self.outcomes or key in self.known:
-                chain.fresh = chain.fresh or self.outcomes.get(key) is not False
-            elif key in self.requested:
-                chain.pending.add(key)
-            else:
-                for request in self._article_requests(src, [url], via=via):
-                    chain.pending.add(request.meta["key"])
-                    yield request
-        if chain.pending:
-            self.listings[response.url] = chain
-            for key in chain.pending:
-                self.waiting.setdefault(key, []).append(response.url)
-        elif chain.fresh:
+        fetch = self.frontier.plan_listing(chain, [(url, canonical_url(url, src.url)) for url in new])
+        requested = []
+        for request in self._article_requests(src, fetch, via=via):
+            requested.append(request.meta["key"])
+            yield request
+        if self.frontier.wait(response.url, chain, requested):
             yield from self._follow_chain(src, chain)
 
     def _new_on_listing(self, src: Source, chain: str, links: list[str]) -> list[str]:
         """Links this listing page adds: not known before the run, not already seen on an earlier
         page of the same listing (a "Berita Terbaru" sidebar repeats on every page and must not
         keep the pager going)."""
-        listed = self.listed.setdefault(chain, set())
-        new = []
-        for url in links:
-            key = canonical_url(url, src.url)
-            if key in self.known_before:
-                self.counts(src.name).known_skipped += 1
-            elif key not in listed:
-                new.append(url)
-            listed.add(key)
-        return new
+        positions, known = self.frontier.new_on_listing(
+            chain, [canonical_url(url, src.url) for url in links])
+        if known:
+            self.counters.add(src.name, "known_skipped", known)
+        return [links[i] for i in positions]
 
     def _section_listings(self, src: Source, response: Response) -> Iterator[Request]:
         """A home without a pager: its "Lihat semua berita" section pages are the listings."""
         sections = discovery.listing_links(response.text, response.url, src.url)
         for url in sections[: self.max_sections]:
-            if url not in self.discovery_seen and not denied(src, url) and self._budget(src):
+            if (url not in self.frontier.discovery_seen and not denied(src, url)
+                    and self._budget(src)):
                 yield self._listing_request(src, url, depth=1, via="listing")
 
     def _next_listing_urls(self, response: Response, src: Source) -> list[str]:
@@ -287,24 +238,16 @@ class NewsSpider(scrapy.Spider):
 
     def _follow_chain(self, src: Source, chain: ListingChain) -> Iterator[Request]:
         for url in chain.next_urls:
-            if url not in self.discovery_seen and not denied(src, url) and self._budget(src):
+            if (url not in self.frontier.discovery_seen and not denied(src, url)
+                    and self._budget(src)):
                 yield self._listing_request(src, url, depth=chain.depth + 1, via="listing",
                                             template=chain.template, chain=chain.chain_id)
 
-    def _resolve(self, url: str, in_window: bool | None) -> None:
+    def _resolve(self, key: str, in_window: bool | None) -> None:
         """An article asked for by listing pages has an outcome: maybe page on."""
-        self.outcomes[url] = in_window
-        for key in self.waiting.pop(url, []):
-            chain = self.listings.get(key)
-            if chain is None:
-                continue
-            chain.pending.discard(url)
-            chain.fresh = chain.fresh or in_window is not False
-            if not chain.pending:
-                del self.listings[key]
-                if chain.fresh:
-                    for request in self._follow_chain(self.by_name[chain.source], chain):
-                        self.crawler.engine.crawl(request)
+        for chain in self.frontier.resolve(key, in_window):
+            for request in self._follow_chain(self.by_name[chain.source], chain):
+                self.crawler.engine.crawl(request)
 
     # feeds and sitemaps ----------------------------------------------------------------------
     def parse_feed(self, response: Response) -> Iterator[Request]:
@@ -327,7 +270,7 @@ class NewsSpider(scrapy.Spider):
             return
         if response.status != 200:
             if response.meta.get("probe"):
-                self.counts(src.name).skipped["sitemap_probe_missing"] += 1
+                self.counters.skip(src.name, "sitemap_probe_missing")
             return
         kind, links = discovery.parse_sitemap(response.body, response.url)
         if kind == "index":
@@ -339,26 +282,26 @@ class NewsSpider(scrapy.Spider):
                                           dates={l.url: l.published for l in fresh})
 
     def _child_sitemaps(self, src: Source, links: list[discovery.Link]) -> Iterator[Request]:
-        since = self.windows[src.name]
+        since = self.run.windows[src.name]
         children = [l for l in links if not any(w in l.url.lower() for w in SKIP_SITEMAP_WORDS)
                     and (l.lastmod is None or l.lastmod >= since)]
-        children.sort(key=lambda l: l.lastmod or datetime.max.replace(tzinfo=timezone.utc),
+        children.sort(key=lambda l: l.lastmod or datetime.max.replace(tzinfo=UTC),
                       reverse=True)
         for link in children[: self.max_sitemaps]:
             yield from self._discovery_request(src, link.url, self.parse_sitemap, via="sitemap")
 
     def _fresh_links(self, src: Source, links: Iterable[discovery.Link]) -> list[discovery.Link]:
         """Links of a feed or sitemap that are articles, unknown, and not older than the window."""
-        since, counts, fresh = self.windows[src.name], self.counts(src.name), []
+        since, fresh = self.run.windows[src.name], []
         for link in links:
             url = request_url(link.url, src.url)
             when = link.published or link.lastmod
             if not same_site(url, src.url) or not src.allows(url) or not looks_like_article_url(url, src.url):
                 continue
-            if canonical_url(url, src.url) in self.known_before:
-                counts.known_skipped += 1
+            if not self.frontier.is_fresh_link(canonical_url(url, src.url)):
+                self.counters.add(src.name, "known_skipped")
             elif when is not None and when < since:
-                counts.too_old += 1
+                self.counters.add(src.name, "too_old")
             else:
                 fresh.append(discovery.Link(url=url, published=link.published, title=link.title,
                                             lastmod=link.lastmod))
@@ -369,10 +312,9 @@ class NewsSpider(scrapy.Spider):
                           dates: dict[str, datetime | None] | None = None) -> Iterator[Request]:
         for url in urls:
             key = canonical_url(url, src.url)
-            if key in self.known or key in self.requested or not self._budget(src):
+            if not self.frontier.wants_article(key) or not self._budget(src):
                 continue
-            self.requested.add(key)
-            self.planned[src.name] += 1
+            self.frontier.request_article(src.name, key)
             yield Request(request_url(url, src.url), callback=self.parse_article,
                           errback=self.article_failed, priority=20,
                           meta={"source": src.name, "via": via, "key": key,
@@ -392,7 +334,7 @@ class NewsSpider(scrapy.Spider):
             html=response.body, text=response.text, encoding=response.encoding,
             http_status=response.status,
             content_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1") or None,
-            fetched_at=datetime.now(timezone.utc), discovered_via=response.meta["via"],
+            fetched_at=datetime.now(UTC), discovered_via=response.meta["via"],
             listed_published=response.meta.get("listed_published"), aliases=aliases,
         )
 
@@ -402,25 +344,23 @@ class NewsSpider(scrapy.Spider):
 
     def _on_item_scraped(self, item: Any, response: Response, spider: Any) -> None:
         if isinstance(item, PageItem):
-            self.known.update(item.aliases | {item.url_key})
+            self.frontier.stored(item.aliases | {item.url_key})
             self._resolve(response.meta["key"], True)
 
     def _on_item_dropped(self, item: Any, response: Response, exception: Exception,
                          spider: Any) -> None:
         if isinstance(item, PageItem):
-            too_old = isinstance(exception, DropItem) and "older than" in str(exception)
-            self._resolve(response.meta["key"], False if too_old else None)
+            self._resolve(response.meta["key"], False if isinstance(exception, TooOld) else None)
 
     # bookkeeping ------------------------------------------------------------------------------
     def _usable_html(self, response: Response, src: Source) -> bool:
         """Count a page; say whether it is HTML worth reading (a PDF or image is not)."""
         if self._not_modified(response, src):
             return False
-        counts = self.counts(src.name)
-        counts.pages += 1
+        self.counters.add(src.name, "pages")
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if not isinstance(response, TextResponse) or (content_type and not content_type.startswith(HTML_TYPES)):
-            counts.errors["not_html"] += 1
+            self.counters.error(src.name, "not_html")
             return False
         return True
 
@@ -428,45 +368,32 @@ class NewsSpider(scrapy.Spider):
         """A 304 to a conditional request: nothing new behind this page since the last run."""
         if response.status != 304:
             return False
-        self.counts(src.name).skipped["not_modified"] += 1
+        self.counters.skip(src.name, "not_modified")
         return True
 
     def _count_document_links(self, src: Source, response: Response) -> None:
         """Document links (PDF, Word, spreadsheets) are noted once, never fetched as articles."""
         for href in response.css("a::attr(href)").getall():
             url = urljoin(response.url, href)
-            if urlsplit(url).path.lower().endswith(DOCUMENT_SUFFIXES) and url not in self.documents_seen:
-                self.documents_seen.add(url)
-                self.counts(src.name).skipped["document_links"] += 1
+            if urlsplit(url).path.lower().endswith(DOCUMENT_SUFFIXES) and self.frontier.new_document(url):
+                self.counters.skip(src.name, "document_links")
 
     def _count_failure(self, failure: Failure) -> None:
         request = failure.request
-        counts = self.counts(request.meta["source"])
+        source = request.meta["source"]
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             by_robots = "robots" in str(failure.value).lower()
-            counts.skipped["robots_disallowed" if by_robots else "ignored"] += 1
+            self.counters.skip(source, "robots_disallowed" if by_robots else "ignored")
             if by_robots and request.meta.get("is_home"):
-                counts.errors["robots_forbidden"] += 1  # robots.txt now closes the site to us
+                self.counters.error(source, "robots_forbidden")  # robots.txt now closes the site
         self.logger.debug("failed %s: %r", request.url, failure.value)
 
     def _budget(self, src: Source) -> bool:
         """``--max-pages``: at most that many requests planned per source in this run."""
-        if self.max_pages and self.planned[src.name] >= self.max_pages:
-            self.counts(src.name).skipped["over_max_pages"] += 1
+        if not self.frontier.within_budget(src.name):
+            self.counters.skip(src.name, "over_max_pages")
             return False
         return True
-
-    def _on_closed(self, spider: Any, reason: str) -> None:
-        """Write each source's run row; only a run that fetched pages moves the window on."""
-        for src in self.sources:
-            counts = self.counts(src.name)
-            status = run_status(reason, counts)
-            if status == "ok" and not counts.errors:
-                for url, (etag, modified) in self._validators.get(src.name, {}).items():
-                    self.store.save_validators(url, etag, modified)
-            self.store.finish_run(self.run_rows[src.name], src.name, counts.as_row(), status)
-        self.store.optimize()
-        self.store.close()
 
 
 def sitemaps_of(robotparser: Any) -> list[str]:
@@ -477,11 +404,3 @@ def sitemaps_of(robotparser: Any) -> list[str]:
 def denied(src: Source, url: str) -> bool:
     """``deny`` patterns keep the spider off any URL; ``allow`` narrows article URLs only."""
     return any(re.search(pattern, url) for pattern in src.deny)
-
-
-def run_status(reason: str, counts: SourceCounts) -> str:
-    """ok: finished and the site answered; failed: nothing usable came back; else interrupted."""
-    if reason != "finished":
-        return "interrupted"
-    return "ok" if counts.pages or counts.skipped.get("not_modified") else "failed"
-

@@ -57,6 +57,7 @@ class RawPage:
     content_type: str | None = None
 
 
+ANY_ARTICLE = ArticleFilter()
 SORTS = {
     "newest": "coalesce(published_utc, fetched_at) desc, id desc",
     "score": "coalesce(score, 0) desc, coalesce(published_utc, fetched_at) desc, id desc",
@@ -226,7 +227,7 @@ class ArticlesMixin(StoreBase):
             f"select id, title, text, status from articles where status in "
             f"({','.join('?' * len(wanted))}) order by id", wanted)
 
-    def list_articles(self, where: ArticleFilter = ArticleFilter(), *, sort: str = "newest",
+    def list_articles(self, where: ArticleFilter = ANY_ARTICLE, *, sort: str = "newest",
                       limit: int = 50) -> list[dict[str, Any]]:
         """Articles, newest first (by publication instant) or by score, matching the filter."""
         self.prepare(where)
@@ -234,7 +235,7 @@ class ArticlesMixin(StoreBase):
         return self._dicts(f"select {LIST_COLUMNS} from articles where {cond} "
                            f"order by {SORTS[sort]} limit ?", [*args, limit])
 
-    def list_stories(self, where: ArticleFilter = ArticleFilter(), *,
+    def list_stories(self, where: ArticleFilter = ANY_ARTICLE, *,
                      limit: int = 50) -> list[dict[str, Any]]:
         """One row per story among the matching articles: its lead, sources and best score."""
         self.prepare(where)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def utc_now() -> datetime:
     """The one clock of the storage layer (UTC, second precision)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -33,7 +33,7 @@ def iso(value: datetime | None) -> str | None:
 
 def to_utc_iso(value: datetime | None) -> str | None:
     """A sortable UTC form of an aware datetime (offsets make the ISO strings unsortable)."""
-    return value.astimezone(timezone.utc).isoformat() if value else None
+    return value.astimezone(UTC).isoformat() if value else None
 
 
 def placeholders(values: Sequence[Any]) -> str:

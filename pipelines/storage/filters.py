@@ -27,7 +27,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 STATUSES = ("new", "relevant", "not_relevant", "follow_up")
@@ -125,7 +125,7 @@ def utc_iso(moment: datetime) -> str:
     """The sortable stored form of an instant (``published_utc`` is ISO 8601 in UTC)."""
     if moment.tzinfo is None:
         raise ValueError(f"{moment!r}: a filter instant needs its time zone")
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def day_bounds(day: date | str, zone: tzinfo) -> tuple[datetime, datetime]:

@@ -9,7 +9,16 @@ from typing import ClassVar
 
 from crawler.demo import feeds
 from crawler.demo.model import FixtureArticle, Reply, Request, Site
-from crawler.demo.templates.common import body_html, document, esc, excerpt, int_param, link_list, og_meta, page_slice
+from crawler.demo.templates.common import (
+    body_html,
+    document,
+    esc,
+    excerpt,
+    int_param,
+    link_list,
+    og_meta,
+    page_slice,
+)
 from crawler.demo.text import tanggal
 
 

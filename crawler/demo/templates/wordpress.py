@@ -10,7 +10,16 @@ from urllib.parse import quote
 
 from crawler.demo import feeds
 from crawler.demo.model import FixtureArticle, Reply, Request, Site
-from crawler.demo.templates.common import body_html, document, entry, esc, excerpt, link_list, og_meta, page_slice
+from crawler.demo.templates.common import (
+    body_html,
+    document,
+    entry,
+    esc,
+    excerpt,
+    link_list,
+    og_meta,
+    page_slice,
+)
 from crawler.demo.text import slugify, tanggal
 
 
@@ -54,7 +63,7 @@ class WordPressNews:
             return self.feed(site, request)
         if m := re.fullmatch(r"/(tag|category|author)/([^/]+)/", path):
             return self.archive(site, request, m[1], m[2])
-        if path.startswith(self.disallowed) or path.startswith("/wp-admin/"):
+        if path.startswith((self.disallowed, "/wp-admin/")):
             return self.private(site, request)
         if path.endswith("/amp/") and (art := site.article_at(path[:-4])):
             return self.amp(site, request, art)
