@@ -28,6 +28,8 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from pipelines.vocabulary import SEE_ALSO_PHRASES
+
 TreeRule = Callable[[HtmlElement], HtmlElement]
 TextRule = Callable[[list[str]], list[str]]
 
@@ -178,9 +180,7 @@ def drop_related_post_boxes(tree: HtmlElement) -> HtmlElement:
     return _drop_marked(tree, _RELATED_BOXES)
 
 
-_BACA_PHRASES = ("baca juga", "baca:", "baca :", "baca selengkapnya", "baca berita", "baca artikel",
-                 "simak juga", "simak:", "lihat juga", "lihat:", "read also", "read more")
-_BACA_START = re.compile(r"[\[(]?\s*(" + "|".join(re.escape(p) for p in _BACA_PHRASES) + ")", re.I)
+_BACA_START = re.compile(r"[\[(]?\s*(" + "|".join(re.escape(p) for p in SEE_ALSO_PHRASES) + ")", re.I)
 _BACA_TEXT = XPath("//body//text()[string-length(.) > 4]")
 
 

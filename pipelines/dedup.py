@@ -59,7 +59,7 @@ from datetime import UTC, datetime
 import numpy as np
 from datasketch import MinHash
 
-from pipelines.vocabulary import WIB
+from pipelines.vocabulary import CLUTTER_LINE, DATELINE, WIB
 
 DEFAULT_THRESHOLD = 0.5
 """Estimated Jaccard of the shingle sets from which two bodies may tell the same story.
@@ -112,17 +112,6 @@ KEYS_VERSION = "1"
 """Bump when the shingle or fact rules change: stored signatures stop being comparable."""
 
 _NON_WORD = re.compile(r"[\W_]+")
-_CLUTTER_LINE = re.compile(
-    r"^\W*(?:(?:baca|lihat|simak|tonton)\s+(?:juga|pula)\b"
-    r"|(?:foto|editor|penulis|reporter|pewarta|sumber|caption|keterangan foto)\s*[:|/]"
-    r"|simak\s+(?:berita|video|artikel|informasi)\b|dapatkan\s+(?:update|informasi|berita)\b"
-    r"|ikuti\s+(?:berita|kami|saluran|channel)\b|artikel ini (?:telah|sudah) tayang\b)",
-    re.IGNORECASE,
-)
-_DATELINE = re.compile(
-    r"^\s*(?:[A-Z][A-Z.'\s]{1,40},\s*[^\n]{1,40}?|[A-Z][\w.'\s]{1,40}\([^)\n]{1,40}\))"
-    r"\s*[-\u2013\u2014]{1,2}\s+"
-)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _TOKEN = re.compile(r"\w[\w.,/:-]*\w|\w")
 _DIGIT = re.compile(r"\d")
@@ -146,12 +135,12 @@ def is_clutter_line(line: str) -> bool:
     "Baca Juga: ...", "Foto: ...", "Editor: ...", "Simak berita lainnya ...": each outlet
     leaves different ones, so they must not count in the keys even when cleaning missed them.
     """
-    return bool(_CLUTTER_LINE.match(line))
+    return bool(CLUTTER_LINE.match(line))
 
 
 def strip_dateline(line: str) -> str:
     """Drop an outlet's dateline ("SLEMAN, KOMPAS.com - ", "Jakarta (ANTARA) - ")."""
-    return _DATELINE.sub("", line, count=1)
+    return DATELINE.sub("", line, count=1)
 
 
 def content_lines(text: str) -> list[str]:

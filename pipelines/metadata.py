@@ -19,13 +19,11 @@ from lxml.html import HtmlElement
 
 from pipelines.cleaning import CREDIT_LINE
 from pipelines.dates import iter_json_ld
+from pipelines.vocabulary import AUTHOR_LABELS, BYLINE_LABELS, EDITOR_LABELS
 
-AUTHOR_LABELS = ("penulis", "reporter", "pewarta", "oleh", "kontributor")
-EDITOR_LABELS = ("editor", "redaktur", "editor/uploader")
 GENERIC_AUTHORS = frozenset({"admin", "administrator", "redaksi", "tim redaksi", "webmaster", "editor",
                              "author", "user", "superadmin", "operator", "admin web", "adminweb", "developer"})
-_LABELS = ("penulis", "reporter", "pewarta", "editor", "redaktur", "sumber", "oleh", "kontributor")
-_LABEL_START = re.compile(r"(" + "|".join(_LABELS) + r")\b", re.I)
+_LABEL_START = re.compile(r"(" + "|".join(BYLINE_LABELS) + r")\b", re.I)
 _LABEL_TEXT = XPath("//body//text()[string-length(.) > 4]")
 _BYLINE = XPath(
     "//*[contains(@class,'author') or contains(@class,'byline') or contains(@class,'penulis')"

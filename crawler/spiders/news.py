@@ -51,11 +51,10 @@ from crawler.runstats import RunCounters, error_kind
 from crawler.sources import Source
 from crawler.urls import canonical_url, looks_like_article_url, request_url, same_site
 from pipelines.errors import TooOld
+from pipelines.vocabulary import TAXONOMY_SITEMAP_WORDS
 
 HTML_TYPES = ("text/html", "application/xhtml")
 DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".ppt", ".pptx")
-SKIP_SITEMAP_WORDS = ("taxonom", "category", "kategori", "tag-sitemap", "post_tag", "author",
-                      "user", "page-sitemap", "wp-sitemap-pages")
 
 
 class NewsSpider(scrapy.Spider):
@@ -283,7 +282,7 @@ class NewsSpider(scrapy.Spider):
 
     def _child_sitemaps(self, src: Source, links: list[discovery.Link]) -> Iterator[Request]:
         since = self.run.windows[src.name]
-        children = [l for l in links if not any(w in l.url.lower() for w in SKIP_SITEMAP_WORDS)
+        children = [l for l in links if not any(w in l.url.lower() for w in TAXONOMY_SITEMAP_WORDS)
                     and (l.lastmod is None or l.lastmod >= since)]
         children.sort(key=lambda l: l.lastmod or datetime.max.replace(tzinfo=UTC),
                       reverse=True)
