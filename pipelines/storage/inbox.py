@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from pipelines.storage.base import StoreBase, placeholders
-from pipelines.storage.filters import ArticleFilter
+from pipelines.storage.filters import ArticleFilter, fts_query
 
 ROW = ("a.id, a.story_id, a.title, a.source, a.region, a.province, a.topics, a.published, "
        "a.published_utc, a.score, a.kamtibmas, a.status, a.url, a.reviewed_by, a.reviewed_at, "
@@ -87,8 +87,6 @@ class InboxMixin(StoreBase):
     def fts_snippets(self, search: str, ids: Sequence[int], open_mark: str,
                      close_mark: str) -> dict[int, str]:
         """FTS5 snippets with the caller's (unguessable) markers; the caller escapes, then marks."""
-        from pipelines.storage.filters import fts_query
-
         sql = (f"select rowid, snippet(articles_fts, -1, ?, ?, '…', 24) from articles_fts "
                f"where articles_fts match ? and rowid in ({placeholders(ids)})")
         return {r[0]: r[1] or "" for r in self._conn.execute(
