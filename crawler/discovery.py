@@ -12,6 +12,7 @@ Who does what:
   * feedparser: RSS 0.9x/1.0/2.0 and Atom, including paged feeds (``rel="next"``).
   * lxml.html: feed autodiscovery, pagination and article links.
   * crawler.urls: URL identity and the article/non-article decision.
+  * pipelines.vocabulary: the page-counter words of listing URLs ("/page/2", "?paged=2").
 
 Dates are tz-aware; a date without an offset is read as WIB (UTC+07:00), the zone nearly
 every Indonesian CMS is configured with.
@@ -33,7 +34,7 @@ import lxml.etree
 import lxml.html
 
 from crawler.urls import canonical_url, looks_like_article_url, page_kind, request_url, same_site
-from pipelines.vocabulary import WIB
+from pipelines.vocabulary import PAGE_NUMBER_PATH, PAGE_QUERY_KEYS, WIB
 
 __all__ = [
     "Link",
@@ -376,8 +377,6 @@ CURRENT_CLASS = re.compile(r"(^|[\s_-])(current|active|is-active|selected)($|\s)
 CURRENT_XPATH = (
     "//*[@aria-current='page' or contains(@class, 'current') or contains(@class, 'active')]"
 )
-PATH_PAGE = re.compile(r"/(page|hal|halaman|index)/(\d+)/?$", re.I)
-QUERY_PAGE_KEYS = ("page", "hal", "paged", "halaman")
 SPACES = re.compile(r"\s+")
 DIGITS = re.compile(r"\d{1,5}")
 
@@ -395,11 +394,11 @@ def _classes(element: lxml.html.HtmlElement) -> str:
 def _url_page(url: str) -> tuple[str, int] | None:
     """Where the URL keeps its page number, and the number: ("path", 3) or ("page", 2)."""
     parts = urlsplit(url)
-    match = PATH_PAGE.search(parts.path)
+    match = PAGE_NUMBER_PATH.search(parts.path)
     if match:
         return "path", int(match[2])
     for key, value in parse_qsl(parts.query):
-        if key.lower() in QUERY_PAGE_KEYS and value.isdigit():
+        if key.lower() in PAGE_QUERY_KEYS and value.isdigit():
             return key.lower(), int(value)
     return None
 
@@ -407,8 +406,8 @@ def _url_page(url: str) -> tuple[str, int] | None:
 def _without_page(url: str) -> tuple[str, list[tuple[str, str]]]:
     """The URL minus its page counter, to tell "same listing, another page" from other links."""
     parts = urlsplit(url)
-    query = sorted((k, v) for k, v in parse_qsl(parts.query) if k.lower() not in QUERY_PAGE_KEYS)
-    return PATH_PAGE.sub("", parts.path).rstrip("/"), query
+    query = sorted((k, v) for k, v in parse_qsl(parts.query) if k.lower() not in PAGE_QUERY_KEYS)
+    return PAGE_NUMBER_PATH.sub("", parts.path).rstrip("/"), query
 
 
 def _current_number(root: lxml.html.HtmlElement, url: str) -> int:

@@ -23,6 +23,8 @@ Who does what:
   * tld ``is_tld``: never strip a prefix down to a public suffix (``m.go.id``).
   * Tracking parameters are our own explicit list: courlan's ``clean_query`` regex also
     drops meaningful parameters (``gallery``, ``galeri``, ``gambar``, ``sourceid``).
+  * pipelines.vocabulary: the taxonomy words of URL paths (tag, category, author, search,
+    archive, page counters), shared with discovery's pager and extraction's listing check.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ import courlan
 import tld
 from courlan.filters import extension_filter, type_filter
 from w3lib.url import canonicalize_url
+
+from pipelines.vocabulary import (
+    ARCHIVE_PATH,
+    AUTHOR_PATH,
+    CATEGORY_PATH,
+    PAGINATION,
+    SEARCH_PATH,
+    TAG_PATH,
+)
 
 __all__ = [
     "canonical_url",
@@ -239,26 +250,7 @@ SITEMAP = re.compile(r"sitemap[^/]*\.xml(\.gz)?$|/sitemap/?$|\.xml\.gz$", re.IGN
 FEED = re.compile(
     r"/(feed|feeds|rss|atom)(/|$)|\.(rss|atom|xml)$|/rss\.php$|[?&]feed=", re.IGNORECASE
 )
-TAG = re.compile(
-    r"/(tag|tags|label|labels|topik|topic|topics|hashtag|keyword|keywords)/", re.IGNORECASE
-)
-CATEGORY = re.compile(
-    r"/(category|categories|kategori|rubrik|kanal|channel|section|cat)/", re.IGNORECASE
-)
-AUTHOR = re.compile(
-    r"/(author|authors|penulis|reporter|wartawan|editor|user|users|profile/author)/", re.IGNORECASE
-)
-SEARCH = re.compile(r"/(search|cari|pencarian)(/|$)|[?&](s|q|cari|keyword|search)=", re.IGNORECASE)
-ARCHIVE = re.compile(
-    r"/(arsip|archives?|indeks|index-berita|indeks-berita)(/|$|\.)|_archive\.html$|"
-    r"^/(\d{4})(/\d{1,2}){0,2}/?$",
-    re.IGNORECASE,
-)
-PAGINATION = re.compile(
-    r"/(page|hal|halaman|index)/\d+/?$|[?&](page|hal|paged|halaman|start|per_page)=\d+|"
-    r"[?&](updated-max|start-index)=",  # Blogger's "Posting Lama" pages
-    re.IGNORECASE,
-)
+# Taxonomy kinds (tag, category, author, search, archive) and pagination: pipelines.vocabulary.
 HOME = re.compile(r"^/?((index|home|default|beranda)(\.(php|html?|aspx?))?)?/?$", re.IGNORECASE)
 STATIC_PAGE = re.compile(
     r"/(kontak|contact|contact-us|hubungi-kami|tentang|tentang-kami|about|about-us|redaksi|"
@@ -306,11 +298,11 @@ def _structural_kind(path: str, query: str) -> str | None:
     if ADMIN.search(path):
         return "other"
     for kind, pattern in (
-        ("tag", TAG),
-        ("search", SEARCH),
-        ("category", CATEGORY),
-        ("author", AUTHOR),
-        ("archive", ARCHIVE),
+        ("tag", TAG_PATH),
+        ("search", SEARCH_PATH),
+        ("category", CATEGORY_PATH),
+        ("author", AUTHOR_PATH),
+        ("archive", ARCHIVE_PATH),
     ):
         if pattern.search(full if kind == "search" else path):
             return kind
@@ -336,7 +328,7 @@ def page_kind(url: str) -> str:
     parts = _split(url)
     path, query = MULTI_SLASH.sub("/", parts.path or "/"), parts.query
     if PAGINATION.search(_with_query(path, query)) and not (
-        TAG.search(path) or CATEGORY.search(path) or AUTHOR.search(path)
+        TAG_PATH.search(path) or CATEGORY_PATH.search(path) or AUTHOR_PATH.search(path)
     ):
         return "listing"
     kind = _structural_kind(path, query)

@@ -36,17 +36,7 @@ from itertools import chain
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from pipelines.vocabulary import WIB, ZONES
-
-MONTHS = {
-    "januari": 1, "january": 1, "jan": 1, "februari": 2, "pebruari": 2, "february": 2, "feb": 2, "peb": 2,
-    "maret": 3, "march": 3, "mar": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "june": 6,
-    "jun": 6, "juli": 7, "july": 7, "jul": 7, "agustus": 8, "august": 8, "agu": 8, "agt": 8, "ags": 8,
-    "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10, "october": 10, "okt": 10, "oct": 10,
-    "november": 11, "nopember": 11, "nov": 11, "nop": 11, "desember": 12, "december": 12, "des": 12, "dec": 12,
-}
-WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "jum’at": 4,
-            "sabtu": 5, "minggu": 6, "ahad": 6}
+from pipelines.vocabulary import MONTHS, PAGE_CHROME_MARKERS, POST_LIST_MARKERS, WEEKDAYS, WIB, ZONES
 
 _MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _TIME = r"(?:[\s,|\-–—]*(?:pukul|jam)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.]\d{2})?\s*(?P<zone>WITA|WIB|WIT)?)?"
@@ -67,13 +57,10 @@ _META_PUBLISHED = ("article:published_time", "og:article:published_time", "datep
                    "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued",
                    "dcterms.created", "sailthru.date", "parsely-pub-date", "content_publishdate")
 _META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
-_CHROME = ("topbar", "top-bar", "top_bar", "header-top", "headertop", "navbar", "menu", "masthead",
-           "site-header", "td-header", "jeg_topbar", "jeg_header", "breaking", "ticker", "footer", "sidebar",
-           "widget", "related", "popular", "terpopuler", "comment")
 _DATE_MARKER_WORDS = ("date", "time", "tanggal", "tgl", "posted", "byline", "meta", "publish", "waktu")
 _DATE_MARKERS = re.compile("|".join(_DATE_MARKER_WORDS))
-_CHROME_MARKERS = re.compile("|".join(_CHROME))
-_LISTING_MARKERS = re.compile("sidebar|widget|related|popular|terpopuler|comment")
+_CHROME_MARKERS = re.compile("|".join(PAGE_CHROME_MARKERS))
+_LISTING_MARKERS = re.compile("|".join(POST_LIST_MARKERS))
 # Blogger wraps every post in its "widget Blog" container: the post area, not a sidebar widget.
 _BLOG_POSTS = re.compile(r"(?<![\w-])(blog|blog-posts|post-outer)(?![\w-])")
 _DIGIT = re.compile(r"\d")

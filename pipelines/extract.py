@@ -31,7 +31,7 @@ from pipelines.cleaning import (
     join_wrapped_lines,
     split_paragraphs,
 )
-from pipelines.dates import WIB, PageDates, choose_modified, choose_published, iter_json_ld, read_page_dates
+from pipelines.dates import PageDates, choose_modified, choose_published, iter_json_ld, read_page_dates
 from pipelines.metadata import (
     byline_author,
     canonical_url,
@@ -44,17 +44,12 @@ from pipelines.metadata import (
     read_credit_lines,
     read_labelled_fields,
 )
+from pipelines.vocabulary import LISTING_ARCHIVE_PATH, LISTING_TAXONOMY_PATH, WIB
 
 MIN_RUNNING_WORDS = 30  # below this much prose (lines of 15+ words) the page has no real body
 LISTING_MIN_LINKS = 30
-# Taxonomy and search pages are listings whatever their slug looks like ...
-_TAXONOMY_PATH = re.compile(
-    r"/(tag|tags|category|categories|kategori|label|search|cari|author|penulis|topik|topic)(/|$|\.)|[?&](s|q)=",
-    re.I,
-)
-# ... archive and pagination paths only when nothing in the URL names a single story
-# ("/2019/11/18/politics/x/index.html" is an article).
-_ARCHIVE_PATH = re.compile(r"/(indeks|index|page|arsip|archive)(/|$|\.)|[?&](paged|page)=\d", re.I)
+# Taxonomy and search pages are listings whatever their slug looks like (LISTING_TAXONOMY_PATH);
+# archive and pagination paths only when nothing in the URL names a single story (LISTING_ARCHIVE_PATH).
 # A story URL carries an id, a date or a hyphenated slug; section pages rarely do.
 _ARTICLE_PATH = re.compile(r"\d{4,}|[a-z0-9]+(-[a-z0-9]+){2,}|[?&](\w*id|p)=\d+", re.I)
 _ITEM_QUERY = re.compile(r"[?&](\w*id\w*|p)=\d+", re.I)  # "?idx=8723&page=1" is one story
@@ -153,8 +148,8 @@ def _listing_reason(raw: _RawEvidence, paragraphs: Sequence[str], url: str, runn
         return None
     item_query = bool(_ITEM_QUERY.search(f"?{parts.query}"))
     home = parts.path in ("", "/") and not item_query
-    archive = _ARCHIVE_PATH.search(path) and not _ARTICLE_PATH.search(path)
-    if home or (not item_query and (_TAXONOMY_PATH.search(path) or archive)):
+    archive = LISTING_ARCHIVE_PATH.search(path) and not _ARTICLE_PATH.search(path)
+    if home or (not item_query and (LISTING_TAXONOMY_PATH.search(path) or archive)):
         return f"listing page: URL {path or '/'}, {raw.link_count} links, {running} words of prose"
     if _ARTICLE_PATH.search(path):
         return None

@@ -17,9 +17,16 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from pipelines.cleaning import CREDIT_LINE
 from pipelines.dates import iter_json_ld
-from pipelines.vocabulary import AUTHOR_LABELS, BYLINE_LABELS, EDITOR_LABELS
+from pipelines.vocabulary import (
+    AUTHOR_LABELS,
+    BYLINE_LABELS,
+    CLOSING_INITIALS,
+    CREDIT_LINE,
+    EDITOR_LABELS,
+    OUTLET_PLACE_DATELINE,
+    PLACE_DATELINE,
+)
 
 GENERIC_AUTHORS = frozenset({"admin", "administrator", "redaksi", "tim redaksi", "webmaster", "editor",
                              "author", "user", "superadmin", "operator", "admin web", "adminweb", "developer"})
@@ -32,16 +39,7 @@ _BYLINE = XPath(
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—\-»·:]{1,2}\s+|\s*\|\s*")
 _DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)*\.(com|id|net|org|info|news|co|go|web)\b", re.I)
 _DOMAIN_PREFIX = re.compile(r"^[\w-]+(\.[\w-]+)*\.(com|id|net|org|info|news|co)\s*:\s+", re.I)
-_CLOSING_INITIALS = re.compile(r"\((?P<mark>[^()]{1,40})\)\.?\s*$")
 _INITIALS_SHAPE = re.compile(r"^[\w.\-/ ]+$")
-DATELINE = re.compile(
-    r"^(?P<place>[A-Z][\w'.]*(?:\s+[A-Z][\w'.]*){0,2})"
-    r"(?:\s*,\s*(?P<second>[A-Z][\w .]{0,25}?))?(?:\s*,\s*\d{1,2}\s+[A-Za-z]+\s+\d{4})?(?:\s*\([^)]{1,40}\))?"
-    r"(?:\s*,\s*[\w-]+(?:\.[\w-]+)+)?"  # "Cianjur, suarapriangan.com –"
-    r"(?:\s*[-–—|:]+|\s+l\s+)(?=\s*[A-Za-z]|\s*$)"
-)
-# "Liputan6.com, Jakarta London Love Story…": an outlet, a comma and the place, no separator.
-_OUTLET_PLACE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:com|id|net|co)\b,\s*(?P<place>[A-Z][a-z]+|[A-Z]{3,})\b")
 _INDONESIAN_WORDS = frozenset("yang dan di dengan untuk dari ini itu dalam pada tidak akan juga oleh ke".split())
 _ENGLISH_WORDS = frozenset("the and of to in is that for with on was as by are from".split())
 
@@ -229,7 +227,7 @@ def closing_initials(paragraphs: Sequence[str], url: str = "") -> str | None:
     "(kpl/pur/tch)" on kapanlagi.com -> "pur"; None for an anonymous "(*)"."""
     if not paragraphs:
         return None
-    match = _CLOSING_INITIALS.search(paragraphs[-1])
+    match = CLOSING_INITIALS.search(paragraphs[-1])
     if not match:
         return None
     mark = match["mark"].strip()
@@ -318,7 +316,7 @@ def extract_dateline(paragraphs: Sequence[str]) -> str | None:
     """Place name opening the story ("Tulungagung l Detikkasus.com –" -> "Tulungagung",
     "TULUNGAGUNG –" -> "Tulungagung", "Jambi-GlobalInvestigasinews.com." -> "Jambi")."""
     for paragraph in paragraphs[:2]:
-        match = DATELINE.match(paragraph) or _OUTLET_PLACE.match(paragraph)
+        match = PLACE_DATELINE.match(paragraph) or OUTLET_PLACE_DATELINE.match(paragraph)
         if match:
             place = match["place"].strip(" .")
             second = match.groupdict().get("second")

@@ -36,6 +36,8 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.vocabulary import HEAD_DATELINE
+
 DATA_DIR = Path(__file__).parent / "data"
 DATELINE_WEIGHT = 6.0
 TITLE_WEIGHT = 3.0
@@ -51,9 +53,6 @@ _TOKEN = re.compile(r"[^\W_]+")
 _JOINER = re.compile(r"[\s\-]{0,3}")
 _ANCHOR_GAP = re.compile(r"[\s./]{1,3}")  # "Kab. X", "Kodim 0821/X"; not "kecamatan (KASI"
 _NUMERIC = re.compile(r"\d+|[IVX]+")
-_DATELINE = re.compile(
-    r"^\W{0,3}([A-Za-z][A-Za-z .'\-]{1,40}?)\s*(?:[,(:|–—-]|\s[l|]\s|\s\()"
-)
 
 KABUPATEN_ANCHORS = frozenset({"kabupaten", "kab", "pemkab", "bupati", "wabup"})
 KOTA_ANCHORS = frozenset(
@@ -317,7 +316,7 @@ def mention_weight(source: str, offset: int, length: int, anchor: str | None) ->
 def split_dateline(text: str, gaz: Gazetteer) -> tuple[str | None, str]:
     """The place at the head of the body ('MADIUN –') and the body after it."""
     head = text.lstrip()[:80]
-    match = _DATELINE.match(head)
+    match = HEAD_DATELINE.match(head)
     if not match:
         return None, text
     candidate = match.group(1).strip()

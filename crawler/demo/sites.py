@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from crawler.demo import syndication, templates
-from crawler.demo.model import WIB, FixtureArticle, Reply, Request, Site, SiteTemplate, not_found
+from crawler.demo.model import FixtureArticle, Reply, Request, Site, SiteTemplate, not_found
 from crawler.demo.text import Draft, Region, generate_many, slugify
+from pipelines.vocabulary import WIB
 
 __all__ = ["FixtureArticle", "Site", "Request", "Reply", "SPECS", "build_sites", "build_big_site",
            "publish", "load_seed", "not_found"]
