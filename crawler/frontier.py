@@ -2,27 +2,34 @@
 
 Why a pure module: the stop rules are where an incremental crawl silently loses or wastes work,
 so they are plain data in and decisions out, tested without Scrapy (``tests/test_frontier.py``).
-The spider asks; the frontier answers in URL identities (``crawler.urls.canonical_url``) and
-never builds a request.
+It imports neither Scrapy nor Twisted nor the storage: the spider hands it links as
+``(url, identity)`` pairs (identity: ``crawler.urls.canonical_url``), and it answers with the
+article links to request and whether a chain pages on. It never builds a request.
 
 Rules:
 
 - **Known** means known *before this run* for the stop rules (``known_before``): a feed page
-  whose entries this run already fetched from the home page is still new ground. ``known``
-  grows as this run stores articles, so nothing is fetched twice.
-- **Listing chains**: a listing page whose article links are all known before the run (or were
-  all seen on an earlier page of the same listing: a "Berita Terbaru" sidebar repeats on every
-  page) ends its chain. Otherwise its unknown articles are fetched first, and the next page is
-  requested only when at least one of them turned out to be inside the window; an article whose
+  whose entries this run already fetched from the home page is still new ground, and paging on
+  through it is how the older articles are reached. ``known`` grows as this run stores articles,
+  so nothing is fetched twice.
+- **Listing chains**: a listing page whose article links are all known before the run, or were
+  all seen on an earlier page of the same listing (a "Berita Terbaru" sidebar repeats on every
+  page), ends its chain. Otherwise its unknown articles are fetched first, and the next page is
+  requested only once at least one of them turned out to be inside the window; an article whose
   fetch failed (outcome ``None``) is not known to be old, so it keeps the chain going.
-- **Budget**: at most ``max_pages`` requests planned per source (0: no limit).
+- **Feeds** page on only while a page brings something fresh (unknown and inside the window).
+- **Depth**: no listing or feed chain is followed deeper than ``max_depth`` pages; the deepest
+  page's own articles are not fetched either.
+- **Budget** (``--max-pages``): at most ``max_pages`` requests planned per source (0: no limit).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+Link = tuple[str, str]   # (url as found on the page, its identity)
 
 
 @dataclass
@@ -38,13 +45,32 @@ class ListingChain:
     fresh: bool = False
 
 
+@dataclass
+class Planned:
+    """Article links the frontier agreed to have requested, and how many the budget refused."""
+
+    fetch: list[Link] = field(default_factory=list)
+    over_budget: int = 0
+
+
+@dataclass
+class ListingStep:
+    """What to do with one listing page."""
+
+    fetch: list[Link] = field(default_factory=list)   # article links to request now
+    follow: bool = False      # request the chain's next page now (nothing left to wait for)
+    known_before: int = 0     # links known before the run (counted as ``known_skipped``)
+    over_budget: int = 0      # article links refused by ``--max-pages``
+
+
 class Frontier:
     """The run's bookkeeping: known identities, requests planned, listing chains waiting."""
 
-    def __init__(self, known_before: Iterable[str], max_pages: int = 0) -> None:
+    def __init__(self, known_before: Iterable[str], *, max_pages: int, max_depth: int) -> None:
         self.known_before = frozenset(known_before)   # the previous runs' frontier
         self.known = set(self.known_before)           # grows as this run stores
         self.max_pages = max_pages
+        self.max_depth = max_depth
         self.requested: set[str] = set()              # article identities asked for
         self.outcomes: dict[str, bool | None] = {}    # True in window, False too old, None failed
         self.listings: dict[str, ListingChain] = {}   # listing page URL → its waiting chain
@@ -61,6 +87,7 @@ class Frontier:
         return not self.max_pages or self.planned[source] < self.max_pages
 
     def plan(self, source: str) -> None:
+        """One request of this source is made: it counts against the budget."""
         self.planned[source] += 1
 
     # articles --------------------------------------------------------------------------------
@@ -68,55 +95,43 @@ class Frontier:
         """An article not stored and not yet asked for in this run."""
         return key not in self.known and key not in self.requested
 
-    def request_article(self, source: str, key: str) -> None:
-        self.requested.add(key)
-        self.plan(source)
+    def take_articles(self, source: str, links: Iterable[Link]) -> Planned:
+        """The links to request: each identity once per run, never a stored one, and only while
+        the source's budget lasts (each link the budget refuses is counted)."""
+        planned = Planned()
+        for url, key in links:
+            if not self.wants_article(key):
+                continue
+            if not self.within_budget(source):
+                planned.over_budget += 1
+                continue
+            self.requested.add(key)
+            self.plan(source)
+            planned.fetch.append((url, key))
+        return planned
 
     def stored(self, keys: Iterable[str]) -> None:
         """Identities of an article this run stored (its URL, aliases, canonical form)."""
         self.known.update(keys)
 
+    def known_before_run(self, key: str) -> bool:
+        """Known before this run began: what the stop rules and ``known_skipped`` count."""
+        return key in self.known_before
+
     # listings --------------------------------------------------------------------------------
-    def new_on_listing(self, chain_id: str, keys: list[str]) -> tuple[list[int], int]:
-        """Positions of the links a listing page adds (unknown before the run, not seen on an
-        earlier page of the same listing), and how many were known before the run."""
-        listed = self.listed.setdefault(chain_id, set())
-        new, known = [], 0
-        for position, key in enumerate(keys):
-            if key in self.known_before:
-                known += 1
-            elif key not in listed:
-                new.append(position)
-            listed.add(key)
-        return new, known
-
-    def plan_listing(self, chain: ListingChain, links: list[tuple[str, str]]) -> list[str]:
-        """The URLs to request among the new links ``(url, identity)`` of one listing page;
-        links that already have an outcome make the chain fresh, links already requested by
-        another page are waited for. The caller requests what it can and calls :meth:`wait`."""
-        fetch = []
-        for url, key in links:
-            if key in self.outcomes or key in self.known:
-                chain.fresh = chain.fresh or self.outcomes.get(key) is not False
-            elif key in self.requested:
-                chain.pending.add(key)
-            else:
-                fetch.append(url)
-        return fetch
-
-    def wait(self, page_url: str, chain: ListingChain, requested: Iterable[str]) -> bool:
-        """The chain waits for the articles it requested (and those it shares); True when it
-        has nothing to wait for and should page on now (it is fresh)."""
-        chain.pending.update(requested)
-        if not chain.pending:
-            return chain.fresh
-        self.listings[page_url] = chain
-        for key in chain.pending:
-            self.waiting.setdefault(key, []).append(page_url)
-        return False
+    def listing_page(self, page_url: str, chain: ListingChain, links: Sequence[Link]) -> ListingStep:
+        """One listing page was read: which of its articles to fetch, and whether its chain
+        pages on now (or waits for their outcomes, see :meth:`resolve`)."""
+        new, known = self._new_on_listing(chain.chain_id, links)
+        if not new or chain.depth >= self.max_depth:
+            return ListingStep(known_before=known)   # a page of only known links ends its chain
+        planned = self.take_articles(chain.source, self._unsettled(chain, new))
+        follow = self._wait(page_url, chain, [key for _, key in planned.fetch])
+        return ListingStep(planned.fetch, follow, known, planned.over_budget)
 
     def resolve(self, key: str, in_window: bool | None) -> list[ListingChain]:
-        """An article has an outcome; the chains that now know enough to page on."""
+        """An article has an outcome (True inside the window, False too old, None failed or not
+        an article); the chains that now know enough to page on."""
         self.outcomes[key] = in_window
         ready = []
         for page_url in self.waiting.pop(key, []):
@@ -131,20 +146,66 @@ class Frontier:
                     ready.append(chain)
         return ready
 
+    def _new_on_listing(self, chain_id: str, links: Sequence[Link]) -> tuple[list[Link], int]:
+        """The links a page adds (unknown before the run, not seen on an earlier page of the same
+        listing), and how many were known before the run."""
+        listed = self.listed.setdefault(chain_id, set())
+        new, known = [], 0
+        for url, key in links:
+            if self.known_before_run(key):
+                known += 1
+            elif key not in listed:
+                new.append((url, key))
+            listed.add(key)
+        return new, known
+
+    def _unsettled(self, chain: ListingChain, links: list[Link]) -> list[Link]:
+        """Links whose outcome is still open and nobody asked for yet. A link with an outcome (or
+        stored by this run) settles freshness at once; one another page requested is waited for."""
+        out = []
+        for url, key in links:
+            if key in self.outcomes or key in self.known:
+                chain.fresh = chain.fresh or self.outcomes.get(key) is not False
+            elif key in self.requested:
+                chain.pending.add(key)
+            else:
+                out.append((url, key))
+        return out
+
+    def _wait(self, page_url: str, chain: ListingChain, requested: Iterable[str]) -> bool:
+        """The chain waits for the articles it requested (and those it shares); True when it has
+        nothing to wait for and should page on now (it is fresh)."""
+        chain.pending.update(requested)
+        if not chain.pending:
+            return chain.fresh
+        self.listings[page_url] = chain
+        for key in chain.pending:
+            self.waiting.setdefault(key, []).append(page_url)
+        return False
+
+    # feeds -----------------------------------------------------------------------------------
+    def feed_pages_on(self, fresh: int, depth: int) -> bool:
+        """A feed page leads to the next one only if it brought something fresh, and only down
+        to ``max_depth`` pages."""
+        return fresh > 0 and depth < self.max_depth
+
     # discovery pages -------------------------------------------------------------------------
-    def first_visit(self, url: str) -> bool:
-        """True the first time a discovery URL is seen in this run (and remembers it)."""
-        if url in self.discovery_seen:
-            return False
+    def seen(self, url: str) -> bool:
+        """A listing, feed or sitemap URL already asked for in this run."""
+        return url in self.discovery_seen
+
+    def visit(self, url: str) -> None:
         self.discovery_seen.add(url)
-        return True
+
+    def discovery_started(self, source: str) -> bool:
+        return source in self.discovered
+
+    def start_discovery(self, source: str) -> None:
+        self.discovered.add(source)
 
     def new_document(self, url: str) -> bool:
+        """True the first time a document link (PDF, Word …) is noted in this run."""
         if url in self.documents_seen:
             return False
         self.documents_seen.add(url)
         return True
-
-    def is_fresh_link(self, key: str) -> bool:
-        """A feed or sitemap link not known before the run (its date is checked by the caller)."""
-        return key not in self.known_before

@@ -8,17 +8,19 @@
   sources whose run went without errors: a stale validator must never hide articles that a
   failed run did not get (the reason Media Cloud switched conditional GET off by default).
 
-Both find the run's counters, store and validators on the crawl run (``CrawlRun.of(crawler)``);
-requests without a ``meta["source"]`` (Scrapy's own robots.txt fetches) are not counted.
+Both work for the crawl run (``CrawlRun.of(crawler)``, found when Scrapy builds them): its
+counters (``crawler.stats``, keys in ``crawler.runstats``), its store and its validators. Requests
+without a ``meta["source"]`` (Scrapy's own robots.txt fetches) are not counted. No settings of
+their own.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from crawler.run import CrawlRun
@@ -26,16 +28,19 @@ from crawler.runstats import error_kind
 
 
 class _RunAware:
-    def __init__(self, crawler: Crawler) -> None:
+    """A middleware of the crawl run; switched off (``NotConfigured``) when there is no run,
+    e.g. under ``scrapy fetch`` or ``scrapy shell`` in this project."""
+
+    def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
         self.crawler = crawler
+        self.run = run
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Any:
-        return cls(crawler)
-
-    @property
-    def run(self) -> CrawlRun:
-        return CrawlRun.of(self.crawler)
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        try:
+            return cls(crawler, CrawlRun.of(crawler))
+        except LookupError as exc:
+            raise NotConfigured(str(exc)) from exc
 
 
 class SourceStatsMiddleware(_RunAware):

@@ -2,10 +2,16 @@
 
 Why Scrapy's stats: they are the crawl's one counter store (dumped at the end of every log,
 visible to any component through ``crawler.stats``), so Pantau's per-source counters live there
-too, under ``pantau/<source>/<name>``, ``pantau/<source>/errors/<kind>`` and
-``pantau/<source>/skipped/<kind>``. This module is the one place that knows those keys:
-:class:`RunCounters` increments them, :meth:`RunCounters.counts` reads one source's back as a
-:class:`SourceCounts` (the shape of a ``crawl_runs`` row).
+too. This module is the one place that knows their keys:
+
+- ``pantau/<source>/<name>`` for ``requests``, ``pages``, ``new_articles``, ``known_skipped``,
+  ``too_old``, ``not_articles``;
+- ``pantau/<source>/errors/<kind>`` (``http_404``, ``timeout``, ``garbage`` …);
+- ``pantau/<source>/skipped/<kind>`` (``not_modified``, ``robots_disallowed``,
+  ``over_max_pages``, ``document_links`` …).
+
+:class:`RunCounters` increments them (``stats.inc_value``); :meth:`SourceCounts.from_stats` reads
+one source's back in the shape of its ``crawl_runs`` row, which the crawl run writes at close.
 
 Errors are counted by kind (``http_404``, ``http_500``, ``timeout``, ``dns``, ``connection``,
 ``not_html``, ``garbage``, ``too_large`` …) at the moment they happen, one count per attempt: a
@@ -48,16 +54,43 @@ except ImportError:  # older Scrapy raised Twisted's errors directly
     SCRAPY_KINDS = ()
 
 
+COUNTS = ("requests", "pages", "new_articles", "known_skipped", "too_old", "not_articles")
+GROUPS = ("errors", "skipped")
+PREFIX = "pantau"
+
+
+def stats_key(source: str, name: str, kind: str | None = None) -> str:
+    """``pantau/<source>/<name>``, or ``pantau/<source>/<errors|skipped>/<kind>``."""
+    return f"{PREFIX}/{source}/{name}" if kind is None else f"{PREFIX}/{source}/{name}/{kind}"
+
+
 @dataclass
 class SourceCounts:
+    """One source's counters, in the shape of its ``crawl_runs`` row."""
+
     requests: int = 0
     pages: int = 0
     new_articles: int = 0
     known_skipped: int = 0
     too_old: int = 0
     not_articles: int = 0
-    errors: Counter = field(default_factory=Counter)
-    skipped: Counter = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def from_stats(cls, stats: Any, source: str) -> SourceCounts:
+        """A view of one source's counters as they are now in a Scrapy stats collector."""
+        head = stats_key(source, "")
+        counts = cls()
+        for key, value in stats.get_stats().items():
+            if not key.startswith(head):
+                continue
+            name, _, kind = key[len(head):].partition("/")
+            if name in GROUPS and kind:
+                getattr(counts, name)[kind] += value
+            elif name in COUNTS and not kind:
+                setattr(counts, name, value)
+        return counts
 
     def as_row(self) -> dict[str, Any]:
         return {"requests": self.requests, "pages": self.pages, "new_articles": self.new_articles,
@@ -66,43 +99,33 @@ class SourceCounts:
                 "skipped": dict(self.skipped)}
 
 
-COUNTS = ("requests", "pages", "new_articles", "known_skipped", "too_old", "not_articles")
-PREFIX = "pantau"
-
-
 class RunCounters:
-    """Per-source counters over a Scrapy stats collector (anything with ``inc_value`` and
-    ``get_stats``)."""
+    """Increments per-source counters in a Scrapy stats collector (anything with
+    ``inc_value`` and ``get_stats``). A count of 0 writes nothing, so a run row never shows an
+    error or skip kind that did not happen."""
 
     def __init__(self, stats: Any) -> None:
         self.stats = stats
 
     def add(self, source: str, name: str, n: int = 1) -> None:
-        """One of ``COUNTS``."""
+        """One of ``COUNTS`` (``requests``, ``pages``, ``new_articles`` …)."""
         if name not in COUNTS:
             raise KeyError(name)
-        self.stats.inc_value(f"{PREFIX}/{source}/{name}", n)
+        if n:
+            self.stats.inc_value(stats_key(source, name), n)
 
     def error(self, source: str, kind: str) -> None:
-        self.stats.inc_value(f"{PREFIX}/{source}/errors/{kind}")
+        """A failed attempt, by kind (``http_404``, ``timeout``, ``garbage`` …)."""
+        self.stats.inc_value(stats_key(source, "errors", kind))
 
-    def skip(self, source: str, kind: str) -> None:
-        self.stats.inc_value(f"{PREFIX}/{source}/skipped/{kind}")
+    def skip(self, source: str, kind: str, n: int = 1) -> None:
+        """Something deliberately not fetched or not stored (``not_modified``, ``over_max_pages`` …)."""
+        if n:
+            self.stats.inc_value(stats_key(source, "skipped", kind), n)
 
     def counts(self, source: str) -> SourceCounts:
         """One source's counters as they are now."""
-        head = f"{PREFIX}/{source}/"
-        counts = SourceCounts()
-        for key, value in self.stats.get_stats().items():
-            if not key.startswith(head):
-                continue
-            name = key[len(head):]
-            group, _, kind = name.partition("/")
-            if group in ("errors", "skipped") and kind:
-                getattr(counts, group)[kind] += value
-            elif name in COUNTS:
-                setattr(counts, name, value)
-        return counts
+        return SourceCounts.from_stats(self.stats, source)
 
 
 _EXCEPTION_KINDS: tuple[tuple[type[BaseException], str], ...] = SCRAPY_KINDS + (

@@ -26,19 +26,21 @@ BOT_NAME = "pantau"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-PANTAU_SOURCES = os.environ.get("PANTAU_SOURCES", "sources.yaml")
-PANTAU_DB = os.environ.get("PANTAU_DB", "pantau.db")
-PANTAU_SINCE = ""
-PANTAU_SELECT = ""
-PANTAU_MAX_PAGES = 0
-PANTAU_MAX_LISTING_PAGES = 30
-PANTAU_MAX_SITEMAPS = 20
-PANTAU_MAX_SECTIONS = 3
-PANTAU_FIRST_CRAWL_DAYS = 30
-PANTAU_OVERLAP_DAYS = 1
+# Pantau's crawl defaults. Components read them without a fallback of their own; the reader is
+# named after each (crawler.run = the CrawlRun extension, news = crawler/spiders/news.py).
+PANTAU_SOURCES = os.environ.get("PANTAU_SOURCES", "sources.yaml")  # sources file (crawler.run)
+PANTAU_DB = os.environ.get("PANTAU_DB", "pantau.db")  # SQLite database (crawler.run)
+PANTAU_SINCE = ""              # window start, YYYY-MM-DD or Nd; "" = per source (crawler.run)
+PANTAU_SELECT = ""             # comma-separated source names; "" = all (crawler.run)
+PANTAU_MAX_PAGES = 0           # requests planned per source and run; 0 = no limit (frontier)
+PANTAU_MAX_LISTING_PAGES = 30  # deepest page of a listing or feed chain (frontier)
+PANTAU_MAX_SITEMAPS = 20       # child sitemaps read per source, newest first (news)
+PANTAU_MAX_SECTIONS = 3        # section pages followed from a home page without pager (news)
+PANTAU_FIRST_CRAWL_DAYS = 30   # window of a source's first crawl, days (crawler.run)
+PANTAU_OVERLAP_DAYS = 1        # days before the last successful crawl looked at again (crawler.run)
+# where site owners can reach whoever runs this crawler; goes into the User-Agent (cli)
 PANTAU_CONTACT_URL = os.environ.get("PANTAU_CONTACT_URL", "https://github.com/pantau-id/pantau")
-PANTAU_MAX_CRAWL_DELAY = 30.0
-
+PANTAU_MAX_CRAWL_DELAY = 30.0  # cap on a robots.txt Crawl-delay, seconds (crawler.politeness)
 
 
 def user_agent(contact_url: str) -> str:
@@ -62,11 +64,12 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.politeness.CrawlDelayAutoThrottle": 0,
     "scrapy.extensions.telnet.TelnetConsole": None,
-    # the run: opens the database, owns the frontier and counters, writes crawl_runs
+    # the run: opens the database, owns the frontier and counters, writes crawl_runs; before
+    # SourceProgress, which reads its sources
     "crawler.run.CrawlRun": 100,
     "crawler.progress.SourceProgress": 500,
 }
-PANTAU_PROGRESS_INTERVAL = 10.0
+PANTAU_PROGRESS_INTERVAL = 10.0  # seconds between per-source progress lines; 0 = none (progress)
 
 # Robustness: retries for 5xx and timeouts, a timeout and a size limit per page.
 RETRY_ENABLED = True

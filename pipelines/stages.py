@@ -4,15 +4,18 @@ Each stage calls pure functions elsewhere (``pipelines.extract``, ``crawler.urls
 state of its own: the run's sources, windows, counters and database belong to the crawl run
 (``crawler.run.CrawlRun``), which opened them. A rejected page is dropped with one of the
 ``DropItem`` subclasses of ``pipelines.errors`` (``NotAnArticle``, ``TooOld`` …), so the log and
-the spider's listing logic tell the cases apart by type.
+the spider's listing logic tell the cases apart by type. No settings of their own; the trained
+model, if any, is found beside the database (``pipelines.train.load_scorer``).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
 from crawler.items import PageItem
 from crawler.run import CrawlRun
@@ -26,19 +29,22 @@ from pipelines.train import ModelFileError, load_scorer
 
 
 class _Stage:
-    def __init__(self, crawler: Crawler) -> None:
+    """A stage of the crawl run's pipeline; switched off (``NotConfigured``) without a run."""
+
+    def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
         self.crawler = crawler
+        self.run = run
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Any:
-        return cls(crawler)
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        try:
+            return cls(crawler, CrawlRun.of(crawler))
+        except LookupError as exc:
+            raise NotConfigured(str(exc)) from exc
 
     @property
-    def run(self) -> CrawlRun:
-        return CrawlRun.of(self.crawler)
-
-    @property
-    def logger(self) -> Any:
+    def logger(self) -> logging.LoggerAdapter[logging.Logger]:
+        """The spider's logger, so a stored article is logged as ``[news] new article …``."""
         return self.crawler.spider.logger
 
 
@@ -78,15 +84,15 @@ class WindowStage(_Stage):
         if published is not None and published < since:
             self.run.counters.add(item.source, "too_old")
             raise TooOld(f"older than the window: {item.url} published {published.isoformat()},"
-                           f" window since {since.isoformat()}")
+                         f" window since {since.isoformat()}")
         return item
 
 
 class ScoreStage(_Stage):
     """Relevance, topics and region, with their evidence (``pipelines.assess``)."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
+    def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
+        super().__init__(crawler, run)
         self.scorer: Any = None
 
     def open_spider(self) -> None:

@@ -1,103 +1,182 @@
-"""The frontier's stop rules on their own, without Scrapy: plain identities in, decisions out."""
+"""The frontier's stop rules on their own, without Scrapy: plain identities in, decisions out.
+
+Links are ``(url, identity)`` pairs; here the identity is the URL itself.
+"""
 
 from __future__ import annotations
 
-from crawler.frontier import Frontier, ListingChain
+import ast
+from pathlib import Path
+
+from crawler.frontier import Frontier, ListingChain, ListingStep
+
+SOURCE = "lumajang"
 
 
-def chain(next_page: str = "p2", depth: int = 1) -> ListingChain:
-    return ListingChain("lumajang", [next_page], depth, chain_id="p1")
+def frontier(known_before: set[str] | None = None, *, max_pages: int = 0,
+             max_depth: int = 30) -> Frontier:
+    return Frontier(known_before or set(), max_pages=max_pages, max_depth=max_depth)
 
 
-def listing(frontier: Frontier, page: str, keys: list[str], c: ListingChain) -> tuple[list[str], bool]:
-    """What the spider does with one listing page: the new links, fetched, then wait."""
-    positions, _ = frontier.new_on_listing(c.chain_id, keys)
-    new = [keys[i] for i in positions]
-    fetch = frontier.plan_listing(c, [(k, k) for k in new])
-    for key in fetch:
-        frontier.request_article("lumajang", key)
-    return fetch, frontier.wait(page, c, fetch)
+def chain(page: int = 1, listing: str = "p1") -> ListingChain:
+    return ListingChain(SOURCE, [f"{listing}?page={page + 1}"], page, chain_id=listing)
 
 
+def read(f: Frontier, page_url: str, c: ListingChain, keys: list[str]) -> ListingStep:
+    return f.listing_page(page_url, c, [(k, k) for k in keys])
+
+
+def fetched(step: ListingStep) -> list[str]:
+    return [key for _, key in step.fetch]
+
+
+# listing chains --------------------------------------------------------------------------------
 def test_a_page_of_only_known_links_ends_the_chain() -> None:
-    frontier = Frontier({"a", "b"})
-    positions, known = frontier.new_on_listing("p1", ["a", "b"])
-    assert positions == [] and known == 2
+    f = frontier({"a", "b"})
+    step = read(f, "p1", chain(), ["a", "b"])
+    assert step == ListingStep(known_before=2)      # nothing fetched, no next page, nothing waits
+    assert f.listings == {}
 
 
-def test_a_chain_pages_on_once_an_article_is_inside_the_window() -> None:
-    frontier = Frontier(set())
+def test_unknown_articles_are_fetched_first_and_the_chain_waits_for_them() -> None:
+    f = frontier({"old"})
     c = chain()
-    fetch, now = listing(frontier, "p1", ["a", "b"], c)
-    assert fetch == ["a", "b"] and not now
-    assert frontier.resolve("a", False) == []      # too old: still waiting for b
-    assert frontier.resolve("b", True) == [c]      # b is new news: page on
+    step = read(f, "p1", c, ["old", "a", "b"])
+    assert fetched(step) == ["a", "b"] and not step.follow and step.known_before == 1
+    assert f.listings == {"p1": c} and c.pending == {"a", "b"}
 
 
-def test_a_chain_of_only_old_articles_stops() -> None:
-    frontier = Frontier(set())
+def test_a_chain_pages_on_once_one_article_is_inside_the_window() -> None:
+    f = frontier()
     c = chain()
-    listing(frontier, "p1", ["a", "b"], c)
-    assert frontier.resolve("a", False) == [] and frontier.resolve("b", False) == []
-    assert frontier.listings == {}
+    read(f, "p1", c, ["a", "b"])
+    assert f.resolve("a", False) == []              # too old: b still outstanding
+    assert f.resolve("b", True) == [c]              # b is new news: page on
 
 
-def test_a_failed_article_is_not_known_to_be_old_so_the_chain_goes_on() -> None:
-    frontier = Frontier(set())
+def test_a_chain_whose_articles_are_all_too_old_stops() -> None:
+    f = frontier()
+    read(f, "p1", chain(), ["a", "b"])
+    assert f.resolve("a", False) == [] and f.resolve("b", False) == []
+    assert f.listings == {} and f.waiting == {}
+
+
+def test_a_failed_article_is_not_known_to_be_old_so_the_chain_pages_on() -> None:
+    f = frontier()
     c = chain()
-    listing(frontier, "p1", ["a"], c)
-    assert frontier.resolve("a", None) == [c]
+    read(f, "p1", c, ["a"])
+    assert f.resolve("a", None) == [c]
 
 
 def test_a_sidebar_repeated_on_every_page_does_not_keep_the_pager_going() -> None:
-    frontier = Frontier(set())
-    first = chain()
-    listing(frontier, "p1", ["sidebar1", "sidebar2", "a"], first)
-    for key in ("sidebar1", "sidebar2", "a"):
-        frontier.resolve(key, True)
-    second = ListingChain("lumajang", ["p3"], 2, chain_id="p1")
-    positions, known = frontier.new_on_listing("p1", ["sidebar1", "sidebar2"])
-    assert positions == [] and known == 0         # seen on page 1 of this listing: nothing new
-    # another listing (another chain id) showing the same sidebar does count them as links
-    assert frontier.new_on_listing("other", ["sidebar1"])[0] == [0]
-    assert second.pending == set()
+    """"Berita Terbaru" shows the same links on every page of a listing: page 2 adds nothing."""
+    f = frontier()
+    sidebar = ["terbaru-1", "terbaru-2"]
+    first = chain(1)
+    read(f, "p1", first, [*sidebar, "a"])
+    for key in (*sidebar, "a"):
+        f.resolve(key, True)
+    step = read(f, "p1?page=2", chain(2), sidebar)
+    assert step == ListingStep()                    # no fetch, no next page: the chain ends
+    # another listing showing the same sidebar sees them for the first time: they have outcomes
+    # (this run fetched them), so that listing pages on without fetching them again
+    other = read(f, "p9", chain(1, listing="p9"), sidebar)
+    assert fetched(other) == [] and other.follow
+
+
+def test_an_outcome_that_arrives_after_other_pages_were_read_still_pages_on() -> None:
+    f = frontier()
+    one, two = chain(1), chain(1, listing="q1")
+    read(f, "p1", one, ["slow"])
+    read(f, "q1", two, ["b"])
+    assert f.resolve("b", True) == [two]            # the other listing moved on first
+    later = read(f, "q1?page=2", chain(2, listing="q1"), ["c"])
+    assert fetched(later) == ["c"]
+    assert f.resolve("slow", True) == [one]         # then the first page's article came back
 
 
 def test_outcomes_known_before_the_page_decide_at_once() -> None:
-    frontier = Frontier(set())
-    frontier.request_article("lumajang", "a")
-    frontier.resolve("a", True)                   # fetched from the home page already
-    c = chain(depth=2)
-    fetch, now = listing(frontier, "p2", ["a"], c)
-    assert fetch == [] and now                    # fresh already: page on without waiting
+    f = frontier()
+    f.take_articles(SOURCE, [("a", "a")])           # fetched from the home page already
+    f.resolve("a", True)
+    step = read(f, "p1?page=2", chain(2), ["a"])
+    assert fetched(step) == [] and step.follow      # fresh already: page on without waiting
+    old = frontier()
+    old.take_articles(SOURCE, [("x", "x")])
+    old.resolve("x", False)
+    assert read(old, "p1", chain(), ["x"]) == ListingStep()   # known to be old: stop
 
 
 def test_an_article_asked_for_by_two_pages_is_waited_for_by_both() -> None:
-    frontier = Frontier(set())
-    one, two = ListingChain("s", ["x2"], 1, chain_id="x"), ListingChain("s", ["y2"], 1, chain_id="y")
-    listing(frontier, "x", ["a"], one)
-    fetch, now = listing(frontier, "y", ["a"], two)
-    assert fetch == [] and not now                # requested by x already: y waits for it too
-    assert frontier.resolve("a", True) == [one, two]
+    f = frontier()
+    one, two = chain(1, listing="x"), chain(1, listing="y")
+    read(f, "x", one, ["a"])
+    step = read(f, "y", two, ["a"])
+    assert fetched(step) == [] and not step.follow  # requested by x already: y waits for it too
+    assert f.resolve("a", True) == [one, two]
 
 
-def test_stored_identities_are_never_requested_again_but_still_count_as_new_ground() -> None:
-    frontier = Frontier({"old"})
-    frontier.stored({"a", "a-alias"})
-    assert not frontier.wants_article("a-alias") and not frontier.wants_article("old")
-    assert frontier.is_fresh_link("a") and not frontier.is_fresh_link("old")
+def test_an_article_stored_by_this_run_is_not_fetched_again_but_is_new_ground() -> None:
+    f = frontier({"old"})
+    f.take_articles(SOURCE, [("a", "a")])
+    f.stored({"a", "a-alias"})
+    assert not f.wants_article("a-alias") and not f.wants_article("old")
+    assert not f.known_before_run("a") and f.known_before_run("old")
+    step = read(f, "p1", chain(), ["a-alias"])      # new ground for the stop rules, not fetched
+    assert fetched(step) == [] and step.follow
 
 
+def test_the_deepest_listing_page_ends_its_chain_without_fetching() -> None:
+    f = frontier(max_depth=3)
+    assert fetched(read(f, "p2", chain(2), ["a"])) == ["a"]
+    assert read(f, "p3", chain(3), ["b"]) == ListingStep()
+
+
+# feeds -----------------------------------------------------------------------------------------
+def test_a_feed_pages_on_only_while_a_page_brings_something_fresh() -> None:
+    f = frontier(max_depth=30)
+    assert f.feed_pages_on(fresh=3, depth=1)
+    assert not f.feed_pages_on(fresh=0, depth=1)    # a page of known or too old entries: stop
+    assert not f.feed_pages_on(fresh=3, depth=30)   # the deepest page allowed
+
+
+# budget ----------------------------------------------------------------------------------------
 def test_the_budget_counts_planned_requests_per_source() -> None:
-    frontier = Frontier(set(), max_pages=2)
-    frontier.plan("s")
-    assert frontier.within_budget("s")
-    frontier.request_article("s", "a")
-    assert not frontier.within_budget("s") and frontier.within_budget("other")
-    assert Frontier(set()).within_budget("s")     # 0: no limit
+    f = frontier(max_pages=2)
+    f.plan(SOURCE)
+    assert f.within_budget(SOURCE)
+    planned = f.take_articles(SOURCE, [("a", "a"), ("a?utm=x", "a"), ("b", "b"), ("c", "c")])
+    assert [k for _, k in planned.fetch] == ["a"]   # the duplicate identity is not refused, skipped
+    assert planned.over_budget == 2
+    assert not f.within_budget(SOURCE) and f.within_budget("other")
+    assert frontier().within_budget(SOURCE)         # 0: no limit
 
 
+def test_a_listing_page_over_budget_waits_only_for_what_it_requested() -> None:
+    f = frontier(max_pages=1)
+    c = chain()
+    step = read(f, "p1", c, ["a", "b"])
+    assert fetched(step) == ["a"] and step.over_budget == 1 and c.pending == {"a"}
+
+
+# discovery -------------------------------------------------------------------------------------
 def test_discovery_urls_and_documents_are_noted_once() -> None:
-    frontier = Frontier(set())
-    assert frontier.first_visit("/feed") and not frontier.first_visit("/feed")
-    assert frontier.new_document("/a.pdf") and not frontier.new_document("/a.pdf")
+    f = frontier()
+    assert not f.seen("/feed")
+    f.visit("/feed")
+    assert f.seen("/feed")
+    assert not f.discovery_started(SOURCE)
+    f.start_discovery(SOURCE)
+    assert f.discovery_started(SOURCE)
+    assert f.new_document("/a.pdf") and not f.new_document("/a.pdf")
+
+
+def test_the_frontier_is_pure() -> None:
+    """Neither Scrapy, Twisted nor the storage: the rules must be testable as plain data."""
+    module = Path(__file__).resolve().parent.parent / "crawler" / "frontier.py"
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not [m for m in imported if m.split(".")[0] in ("scrapy", "twisted")
+                or m.startswith("pipelines")]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
-from types import SimpleNamespace
 
 import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
 
 from crawler.items import PageItem
 from crawler.run import CrawlRun
-from crawler.runstats import RunCounters
 from crawler.sources import Source
-from pipelines.errors import NotAnArticle, TooOld
-from pipelines.stages import ExtractStage, WindowStage
+from pipelines.errors import Garbage, NotAnArticle, TooOld
+from pipelines.stages import ExtractStage, StoreStage, WindowStage
 
 WIB = timezone(timedelta(hours=7))
 HOME = "https://tribratanews.tulungagung.example.id/"
@@ -36,58 +37,58 @@ def item(html: str, url: str) -> PageItem:
                     discovered_via="listing", aliases={url.rstrip("/")})
 
 
-class Stats(dict):
-    """The part of Scrapy's stats collector the counters use."""
-
-    def inc_value(self, key: str, n: int = 1) -> None:
-        self[key] = self.get(key, 0) + n
-
-    def get_stats(self) -> dict:
-        return self
-
-
 @pytest.fixture
-def crawler() -> SimpleNamespace:
-    """A crawler whose only extension is a crawl run of one source (no database needed)."""
-    run = object.__new__(CrawlRun)
-    run.by_name = {"polres": Source(name="polres", url=HOME, kind="police")}
+def run() -> CrawlRun:
+    """A crawl run of one source with a fixed window; no database (these stages need none)."""
+    source = Source(name="polres", url=HOME, kind="police")
+    run = CrawlRun(get_crawler(), [source], db=":memory:", since="", max_pages=0, max_depth=30,
+                   first_days=30, overlap_days=1)
     run.now = datetime(2026, 11, 22, tzinfo=UTC)
     run.windows = {"polres": datetime(2026, 11, 15, tzinfo=WIB)}
-    run.counters = RunCounters(Stats())
-    crawler = SimpleNamespace(extensions=SimpleNamespace(middlewares=[run]),
-                              spider=SimpleNamespace(logger=None))
-    crawler.run = run
-    return crawler
+    return run
 
 
 def test_canonical_inside_the_site_becomes_the_identity_and_the_fetched_url_an_alias(
-        crawler: SimpleNamespace) -> None:
+        run: CrawlRun) -> None:
     fetched = HOME + "?p=4812"
     canonical = HOME + "2026/11/20/patroli-skala-besar/"
-    out = ExtractStage(crawler).process_item(item(page(canonical), fetched))
+    out = ExtractStage(run.crawler, run).process_item(item(page(canonical), fetched))
     assert out.url == canonical and out.url_key == canonical.rstrip("/")
     assert fetched.rstrip("/") in out.aliases
 
 
-def test_canonical_on_another_site_is_ignored(crawler: SimpleNamespace) -> None:
+def test_canonical_on_another_site_is_ignored(run: CrawlRun) -> None:
     fetched = HOME + "2026/11/20/patroli-skala-besar/"
-    out = ExtractStage(crawler).process_item(item(page("https://aggregator.example.com/x"), fetched))
+    out = ExtractStage(run.crawler, run).process_item(item(page("https://aggregator.example.com/x"), fetched))
     assert out.url == fetched
 
 
-def test_articles_older_than_the_window_are_dropped(crawler: SimpleNamespace) -> None:
+def test_articles_older_than_the_window_are_dropped(run: CrawlRun) -> None:
     url = HOME + "2026/11/01/patroli-lama/"
-    old = ExtractStage(crawler).process_item(
+    old = ExtractStage(run.crawler, run).process_item(
         item(page(url, published="2026-11-01T08:00:00+07:00"), url))
     with pytest.raises(TooOld, match="older than the window"):
-        WindowStage(crawler).process_item(old)
-    assert crawler.run.counts("polres").too_old == 1
+        WindowStage(run.crawler, run).process_item(old)
+    assert run.counts("polres").too_old == 1
 
 
-def test_a_listing_page_is_not_an_article(crawler: SimpleNamespace) -> None:
+def test_a_listing_page_is_not_an_article(run: CrawlRun) -> None:
     links = "".join(f'<li><a href="{HOME}2026/11/{i:02d}/berita-{i}/">Berita nomor {i} hari ini</a></li>'
                     for i in range(1, 30))
     html = f"<html><head><title>Berita – Tribratanews</title></head><body><ul>{links}</ul></body></html>"
     with pytest.raises(NotAnArticle, match="not an article"):
-        ExtractStage(crawler).process_item(item(html, HOME + "kategori/berita/"))
-    assert crawler.run.counts("polres").not_articles == 1
+        ExtractStage(run.crawler, run).process_item(item(html, HOME + "kategori/berita/"))
+    assert run.counts("polres").not_articles == 1
+
+
+def test_a_page_that_does_not_decode_is_garbage_and_counted_as_an_error(run: CrawlRun) -> None:
+    html = "<html><body>" + "\ufffd\x00\x01" * 400 + "</body></html>"
+    with pytest.raises(Garbage) as caught:
+        ExtractStage(run.crawler, run).process_item(item(html, HOME + "2026/11/20/rusak/"))
+    assert isinstance(caught.value, NotAnArticle)   # the tree: garbage is not an article
+    assert run.counts("polres").errors == {"garbage": 1}
+
+
+def test_the_stages_switch_off_without_a_crawl_run() -> None:
+    with pytest.raises(NotConfigured):
+        build_from_crawler(StoreStage, get_crawler())

@@ -17,14 +17,15 @@ one of them turned out to be inside the window (the stages report each outcome b
 this run began: a feed page whose entries this run already fetched from the home page is still
 new ground, and paging on through it is how the older articles are reached.
 
-The spider owns no state of the run: the sources, windows, counters, frontier and database are
-the run's (:class:`crawler.run.CrawlRun`, an extension), and the stop rules are pure functions of
-the frontier (``crawler/frontier.py``). The spider turns their answers into requests.
+The spider owns no state of the run: the sources, windows, counters (``crawler.stats``), frontier
+and database are the run's (:class:`crawler.run.CrawlRun`, an extension, found with
+``CrawlRun.of(crawler)``), and the stop rules are the frontier's (``crawler/frontier.py``, pure).
+The spider parses pages, asks the frontier, and turns its answers into requests.
 
 Spider arguments (``scrapy crawl news -a NAME=VALUE``) override the ``PANTAU_*`` settings of the
-same meaning: ``sources``, ``db``, ``since``, ``select``, ``max_pages``. Settings read here
-(defaults in ``crawler/settings.py``): ``PANTAU_MAX_LISTING_PAGES``, ``PANTAU_MAX_SITEMAPS``,
-``PANTAU_MAX_SECTIONS``.
+same meaning: ``sources``, ``db``, ``since``, ``select``, ``max_pages``, plus ``run_id``; the
+crawl run reads them (``run_args``). Settings read here (defaults in ``crawler/settings.py``):
+``PANTAU_MAX_SITEMAPS``, ``PANTAU_MAX_SECTIONS``.
 """
 
 from __future__ import annotations
@@ -37,13 +38,14 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import Request, signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
-from crawler.frontier import Frontier, ListingChain
+from crawler.frontier import Frontier, Link, ListingChain
 from crawler.items import PageItem
 from crawler.politeness import apply_crawl_delay
 from crawler.run import CrawlRun
@@ -59,6 +61,8 @@ DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".ppt", "
 
 class NewsSpider(scrapy.Spider):
     name = "news"
+    max_sitemaps: int    # PANTAU_MAX_SITEMAPS
+    max_sections: int    # PANTAU_MAX_SECTIONS
 
     def __init__(self, *args: Any, sources: str | None = None, db: str | None = None,
                  since: str | None = None, select: str | None = None,
@@ -67,23 +71,25 @@ class NewsSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.run_args = {"sources": sources, "db": db, "since": since, "select": select,
                          "max_pages": max_pages, "run_id": run_id}
+        self._run: CrawlRun | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider._on_robots_parsed, signal=signals.robots_parsed)
-        settings = crawler.settings
-        spider.max_listing_pages = settings.getint("PANTAU_MAX_LISTING_PAGES")
-        spider.max_sitemaps = settings.getint("PANTAU_MAX_SITEMAPS")
-        spider.max_sections = settings.getint("PANTAU_MAX_SECTIONS")
+        spider.max_sitemaps = crawler.settings.getint("PANTAU_MAX_SITEMAPS")
+        spider.max_sections = crawler.settings.getint("PANTAU_MAX_SECTIONS")
         return spider
 
     # the run's state, owned by the CrawlRun extension ----------------------------------------
     @property
     def run(self) -> CrawlRun:
-        return CrawlRun.of(self.crawler)
+        """The crawl run (built after the spider, so found on first use)."""
+        if self._run is None:
+            self._run = CrawlRun.of(self.crawler)
+        return self._run
 
     @property
     def frontier(self) -> Frontier:
@@ -117,7 +123,7 @@ class NewsSpider(scrapy.Spider):
         discover every source on that host (one robots.txt fetch per host and run)."""
         netloc = urlsplit(request.url).netloc
         for src in self.run.sources:
-            if urlsplit(src.url).netloc != netloc or src.name in self.frontier.discovered:
+            if urlsplit(src.url).netloc != netloc or self.frontier.discovery_started(src.name):
                 continue
             delay = robotparser.crawl_delay(self.crawler.settings.get("USER_AGENT"))
             if delay:
@@ -130,7 +136,7 @@ class NewsSpider(scrapy.Spider):
     def discover(self, src: Source, robots_sitemaps: list[str]) -> Iterator[Request]:
         """Every discovery path of one source besides its home page, once robots.txt is known
         (or known to be unavailable)."""
-        self.frontier.discovered.add(src.name)
+        self.frontier.start_discovery(src.name)
         for template in src.listings:
             yield self._listing_request(src, src.listing_url(template, 1), depth=1,
                                         via="listing", template=template)
@@ -147,10 +153,10 @@ class NewsSpider(scrapy.Spider):
     def _discovery_request(self, src: Source, url: str, callback: Any, *, via: str,
                            probe: bool = False, depth: int = 1) -> Iterator[Request]:
         url = urljoin(src.url, url)
-        if (url in self.frontier.discovery_seen or not same_site(url, src.url) or denied(src, url)
+        if (self.frontier.seen(url) or not same_site(url, src.url) or denied(src, url)
                 or not self._budget(src)):
             return
-        self.frontier.first_visit(url)
+        self.frontier.visit(url)
         self.frontier.plan(src.name)
         yield Request(url, callback=callback, errback=self.discovery_failed, priority=10,
                       meta={"source": src.name, "via": via, "depth": depth, "probe": probe,
@@ -159,7 +165,7 @@ class NewsSpider(scrapy.Spider):
 
     def _listing_request(self, src: Source, url: str, *, depth: int, via: str,
                          template: str | None = None, chain: str | None = None) -> Request:
-        self.frontier.first_visit(url)
+        self.frontier.visit(url)
         self.frontier.plan(src.name)
         return Request(url, callback=self.parse_listing, errback=self.discovery_failed,
                        dont_filter=depth == 1, priority=5 - min(depth, 5),
@@ -173,7 +179,7 @@ class NewsSpider(scrapy.Spider):
         connections: then the site is down for this run and every request would fail alike."""
         self._count_failure(failure)
         src = self.by_name[failure.request.meta["source"]]
-        if failure.request.meta.get("is_home") and src.name not in self.frontier.discovered:
+        if failure.request.meta.get("is_home") and not self.frontier.discovery_started(src.name):
             if error_kind(failure.value) in ("dns", "connection_refused"):
                 self.logger.warning("source %s: %s is unreachable; skipped this run",
                                     src.name, src.url)
@@ -186,7 +192,7 @@ class NewsSpider(scrapy.Spider):
         if not self._usable_html(response, src):
             return
         depth = response.meta["depth"]
-        if response.meta.get("is_home") and src.name not in self.frontier.discovered:
+        if response.meta.get("is_home") and not self.frontier.discovery_started(src.name):
             yield from self.discover(src, [])  # robots.txt was not read (failed, or not obeyed)
         if depth == 1:
             for feed in discovery.feed_links(response.text, response.url):
@@ -198,34 +204,19 @@ class NewsSpider(scrapy.Spider):
                              template=response.meta.get("template"))
         if depth == 1 and response.meta["via"] == "home" and not chain.next_urls:
             yield from self._section_listings(src, response)
-        new = self._new_on_listing(src, chain.chain_id, links)
-        if not new or depth >= self.max_listing_pages:
-            return  # a page of only known articles ends the chain
+        step = self.frontier.listing_page(response.url, chain, self._identities(src, links))
+        self.counters.add(src.name, "known_skipped", step.known_before)
+        self.counters.skip(src.name, "over_max_pages", step.over_budget)
         via = "home" if response.meta["via"] == "home" and depth == 1 else "listing"
-        fetch = self.frontier.plan_listing(chain, [(url, canonical_url(url, src.url)) for url in new])
-        requested = []
-        for request in self._article_requests(src, fetch, via=via):
-            requested.append(request.meta["key"])
-            yield request
-        if self.frontier.wait(response.url, chain, requested):
+        yield from self._article_requests(src, step.fetch, via=via)
+        if step.follow:
             yield from self._follow_chain(src, chain)
-
-    def _new_on_listing(self, src: Source, chain: str, links: list[str]) -> list[str]:
-        """Links this listing page adds: not known before the run, not already seen on an earlier
-        page of the same listing (a "Berita Terbaru" sidebar repeats on every page and must not
-        keep the pager going)."""
-        positions, known = self.frontier.new_on_listing(
-            chain, [canonical_url(url, src.url) for url in links])
-        if known:
-            self.counters.add(src.name, "known_skipped", known)
-        return [links[i] for i in positions]
 
     def _section_listings(self, src: Source, response: Response) -> Iterator[Request]:
         """A home without a pager: its "Lihat semua berita" section pages are the listings."""
         sections = discovery.listing_links(response.text, response.url, src.url)
         for url in sections[: self.max_sections]:
-            if (url not in self.frontier.discovery_seen and not denied(src, url)
-                    and self._budget(src)):
+            if not self.frontier.seen(url) and not denied(src, url) and self._budget(src):
                 yield self._listing_request(src, url, depth=1, via="listing")
 
     def _next_listing_urls(self, response: Response, src: Source) -> list[str]:
@@ -237,8 +228,7 @@ class NewsSpider(scrapy.Spider):
 
     def _follow_chain(self, src: Source, chain: ListingChain) -> Iterator[Request]:
         for url in chain.next_urls:
-            if (url not in self.frontier.discovery_seen and not denied(src, url)
-                    and self._budget(src)):
+            if not self.frontier.seen(url) and not denied(src, url) and self._budget(src):
                 yield self._listing_request(src, url, depth=chain.depth + 1, via="listing",
                                             template=chain.template, chain=chain.chain_id)
 
@@ -255,11 +245,10 @@ class NewsSpider(scrapy.Spider):
             return
         links, next_url = discovery.parse_feed(response.body, response.url)
         fresh = self._fresh_links(src, links)
-        yield from self._article_requests(src, [l.url for l in fresh], via="feed",
-                                          dates={l.url: l.published for l in fresh})
+        yield from self._take_articles(src, fresh, via="feed")
         depth = response.meta["depth"]
         next_url = next_url and discovery.feed_next_on_own_host(next_url, response.url, src.url)
-        if next_url and fresh and depth < self.max_listing_pages:
+        if next_url and self.frontier.feed_pages_on(len(fresh), depth):
             yield from self._discovery_request(src, next_url, self.parse_feed, via="feed",
                                                depth=depth + 1)
 
@@ -275,10 +264,8 @@ class NewsSpider(scrapy.Spider):
         if kind == "index":
             yield from self._child_sitemaps(src, links)
             return
-        fresh = self._fresh_links(src, links)
         via = "news-sitemap" if any(l.published for l in links) else "sitemap"
-        yield from self._article_requests(src, [l.url for l in fresh], via=via,
-                                          dates={l.url: l.published for l in fresh})
+        yield from self._take_articles(src, self._fresh_links(src, links), via=via)
 
     def _child_sitemaps(self, src: Source, links: list[discovery.Link]) -> Iterator[Request]:
         since = self.run.windows[src.name]
@@ -297,7 +284,7 @@ class NewsSpider(scrapy.Spider):
             when = link.published or link.lastmod
             if not same_site(url, src.url) or not src.allows(url) or not looks_like_article_url(url, src.url):
                 continue
-            if not self.frontier.is_fresh_link(canonical_url(url, src.url)):
+            if self.frontier.known_before_run(canonical_url(url, src.url)):
                 self.counters.add(src.name, "known_skipped")
             elif when is not None and when < since:
                 self.counters.add(src.name, "too_old")
@@ -307,17 +294,27 @@ class NewsSpider(scrapy.Spider):
         return fresh
 
     # articles ---------------------------------------------------------------------------------
-    def _article_requests(self, src: Source, urls: Iterable[str], *, via: str,
+    def _take_articles(self, src: Source, fresh: list[discovery.Link], *,
+                       via: str) -> Iterator[Request]:
+        """Request the fresh links of a feed or sitemap the frontier still wants, with the dates
+        the feed gave them."""
+        planned = self.frontier.take_articles(src.name, self._identities(src, [l.url for l in fresh]))
+        self.counters.skip(src.name, "over_max_pages", planned.over_budget)
+        yield from self._article_requests(src, planned.fetch, via=via,
+                                          dates={l.url: l.published for l in fresh})
+
+    def _article_requests(self, src: Source, links: Iterable[Link], *, via: str,
                           dates: dict[str, datetime | None] | None = None) -> Iterator[Request]:
-        for url in urls:
-            key = canonical_url(url, src.url)
-            if not self.frontier.wants_article(key) or not self._budget(src):
-                continue
-            self.frontier.request_article(src.name, key)
+        """Requests for article links the frontier agreed to (see ``Frontier.take_articles``)."""
+        for url, key in links:
             yield Request(request_url(url, src.url), callback=self.parse_article,
                           errback=self.article_failed, priority=20,
                           meta={"source": src.name, "via": via, "key": key,
                                 "listed_published": (dates or {}).get(url)})
+
+    @staticmethod
+    def _identities(src: Source, urls: Iterable[str]) -> list[Link]:
+        return [(url, canonical_url(url, src.url)) for url in urls]
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         src = self.by_name[response.meta["source"]]
