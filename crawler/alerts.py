@@ -130,7 +130,7 @@ class RunReport:
     group: str
     started: str
     ended: str
-    outcome: str  # ok | failed | interrupted | crashed | time_limit | stalled | stopped
+    outcome: str  # ok | failed | interrupted | crashed | time_limit | stalled | stopped | busy
     detail: str = ""
     new_articles: int = 0
     run_ids: tuple[str, ...] = ()

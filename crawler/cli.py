@@ -1,4 +1,4 @@
-"""The ``pantau`` command: crawl, extract, list, show, runs, reextract, rescore, train, demo;
+"""The ``pantau`` command: crawl, extract, list, show, runs, sources, reextract, rescore, train, demo;
 with ``schedule`` and ``health`` (:mod:`crawler.ops_cli`), ``serve`` and ``review-password``
 (:mod:`crawler.review_cli`) registered on the same group. Shared options (``--db``, ``--json``)
 are defined once, in :mod:`crawler.cli_options`. Every database access goes through
@@ -26,6 +26,7 @@ import click
 from tabulate import tabulate
 
 from crawler.cli_options import db_option, json_option
+from crawler.exitcodes import crawl_exit_code
 from crawler.ops_cli import health, schedule
 from crawler.review_cli import review_password, serve
 from crawler.settings import user_agent
@@ -36,7 +37,8 @@ from pipelines.storage import ArticleFilter, Store, ensure_database
 DEFAULT_SOURCES = "sources.yaml"
 SUMMARY_COLUMNS = {"source": "source", "status": "status", "requests": "requests",
                    "pages": "pages", "new_articles": "new", "known_skipped": "known",
-                   "too_old": "too old", "not_articles": "not article", "errors": "errors"}
+                   "too_old": "too old", "not_articles": "not article", "errors": "errors",
+                   "limits": "limits"}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,6 +104,7 @@ def check_finished(db: str, run_id: str) -> None:
         raise click.ClickException(f"the crawl did not start (run {run_id}); see the log above")
     if any(r["status"] == "running" for r in rows):
         raise click.ClickException(f"the crawl did not finish (run {run_id}); see the log above")
+    # a crawl Scrapy stopped (SIGTERM, Ctrl-C) closed its rows as interrupted: exit status 5
 
 
 def summary_rows(db: str, run_id: str) -> list[dict[str, Any]]:
@@ -109,8 +112,15 @@ def summary_rows(db: str, run_id: str) -> list[dict[str, Any]]:
     with Store(db) as store:
         rows = store.runs_of(run_id)
     return [{**{k: row[k] for k in SUMMARY_COLUMNS},
-             "errors": ", ".join(f"{k}:{v}" for k, v in sorted(row["errors"].items())) or "-"}
+             "errors": ", ".join(f"{k}:{v}" for k, v in sorted(row["errors"].items())) or "-",
+             "limits": limits_text(row.get("limits") or {})}
             for row in rows]
+
+
+def limits_text(limits: dict[str, Any]) -> str:
+    """``listing_pages=20 (at …/berita?hal=21)``: the limits a run hit, or ``-``."""
+    return ", ".join(f"{name}={int(v['limit']) if float(v['limit']).is_integer() else v['limit']}"
+                     f" (at {v['at']})" for name, v in sorted(limits.items())) or "-"
 
 
 def print_summary(db: str, run_id: str) -> list[dict[str, Any]]:
@@ -119,6 +129,11 @@ def print_summary(db: str, run_id: str) -> list[dict[str, Any]]:
     click.echo(tabulate(rows, headers=SUMMARY_COLUMNS, tablefmt="simple"))
     total = sum(r["new_articles"] for r in rows)
     click.echo(f"\n{total} new articles from {len(rows)} sources in {db} (run {run_id})")
+    busy = [r["source"] for r in rows if r["status"] == "skipped"]
+    if busy:
+        click.echo(f"skipped, another crawl holds them: {', '.join(busy)}")
+    if any(r["limits"] != "-" for r in rows):
+        click.echo("limits cut some sources; what they cut waits in the frontier for the next run")
     return rows
 
 
@@ -140,14 +155,24 @@ def crawl(sources: str, db: str, select: tuple[str, ...], since: str | None, max
           setting: tuple[str, ...], quiet: bool) -> None:
     """Crawl the sources: only new articles, cleaned, into the database.
 
+    What an earlier run left open (killed, stopped, cut by a limit) is done first. A source
+    another crawl is crawling is skipped, and said so.
+
     \b
     Example:
       pantau crawl --sources sources.yaml --db pantau.db --since 7d
       pantau crawl --source kominfo-babel --max-pages 50
+
+    \b
+    Exit status:
+      0  every source crawled      3  some sources failed    4  every source failed
+      1  could not start           5  stopped by a signal or time limit (the next run goes on)
+      2  command-line mistake      6  nothing crawled: another crawl holds every source
     """
     run_id = run_crawl(sources=sources, db=db, select=select, since=since, max_pages=max_pages,
                        settings=parse_settings(setting), quiet=quiet)
-    print_summary(db, run_id)
+    rows = print_summary(db, run_id)
+    sys.exit(crawl_exit_code(rows))
 
 
 # extract ---------------------------------------------------------------------------------------
@@ -288,25 +313,175 @@ def show(article_id: int, db: str, as_json: bool) -> None:
     click.echo("\n" + (article["text"] or ""))
 
 
+RUN_COLUMNS = ("run_id", "source", "started", "status", "requests", "pages", "new_articles",
+               "error_count", "limits")
+DROPPED_COLUMNS = {"url": "url", "source": "source", "run_id": "run", "reason": "reason",
+                   "detail": "detail", "raw_kept": "raw kept", "last_tried": "tried (UTC)"}
+DETAIL_WIDTH = 60
+
+
 @main.command()
 @db_option()
-@click.option("--limit", default=30, show_default=True)
+@click.option("--dropped", is_flag=True,
+              help="List the pages not stored (dropped, given up) instead of the runs.")
+@click.option("--run", "run_id", metavar="RUN_ID", help="Only this run.")
+@click.option("--source", metavar="NAME", help="Only this source.")
+@click.option("--limit", default=30, show_default=True, help="At most this many rows.")
 @json_option
-def runs(db: str, limit: int, as_json: bool) -> None:
-    """Recent crawl runs, one row per run and source.
+def runs(db: str, dropped: bool, run_id: str | None, source: str | None, limit: int,
+         as_json: bool) -> None:
+    """Recent crawl runs, one row per run and source, with the limits that cut them.
+
+    With --dropped: the pages a crawl fetched or tried and did not store, newest first, with
+    why (too_old, not_article, garbage, not_html, robots_disallowed, gave_up:<error>), the
+    extractor's detail (cut in the table, whole in --json) and whether the raw page is kept
+    (`pantau reextract --dropped` reads those again).
 
     \b
     Example:
       pantau runs --limit 10
+      pantau runs --dropped --source kominfo-babel
+      pantau runs --dropped --run 3b35ded5051d --json
     """
     with open_store(db) as store:
-        rows = store.runs(limit)
+        if dropped:
+            rows = store.dropped(run_id=run_id, source=source, limit=limit)
+        elif run_id:
+            rows = [_encoded(r) for r in store.runs_of(run_id)][:limit]
+        elif source:
+            rows = [_encoded(r) for r in store.run_history(source, limit)]
+        else:
+            rows = store.runs(limit)
+    if dropped:
+        for row in rows:
+            row["raw_kept"] = bool(row["raw_kept"])
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        click.echo("no dropped pages" if dropped else "no crawl runs")
+    elif dropped:
+        click.echo(tabulate([dropped_line(r) for r in rows], headers=DROPPED_COLUMNS))
+    else:
+        click.echo(tabulate([{**{k: r[k] for k in RUN_COLUMNS[:-1]},
+                              "limits": limits_text(_decoded(r.get("limits")))} for r in rows],
+                            headers="keys"))
+
+
+def dropped_line(row: dict[str, Any]) -> dict[str, Any]:
+    """A dropped page as a table row: the detail without the URL it repeats, cut to fit."""
+    detail = (row["detail"] or "").replace(f"{row['url']}: ", "").replace(row["url"], "this page")
+    if len(detail) > DETAIL_WIDTH:
+        detail = detail[:DETAIL_WIDTH - 1].rstrip() + "…"
+    return {**{k: row[k] for k in DROPPED_COLUMNS}, "detail": detail or "-",
+            "raw_kept": "yes" if row["raw_kept"] else "no", "reason": row["reason"] or "-",
+            "last_tried": short_time(row["last_tried"])}
+
+
+def short_time(value: str | None) -> str:
+    """A stored timestamp as ``YYYY-MM-DD HH:MM``, as ``pantau list`` and ``pantau health``
+    show them (the stored value's own zone: UTC for what crawls record)."""
+    return (value or "-")[:16].replace("T", " ")
+
+
+def _decoded(value: Any) -> dict[str, Any]:
+    """A JSON column as ``store.runs`` returns it (text), or already decoded."""
+    if isinstance(value, dict):
+        return value
+    try:
+        data = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _encoded(row: dict[str, Any]) -> dict[str, Any]:
+    """A decoded run row (``runs_of``, ``run_history``) in ``store.runs``' shape: its JSON
+    columns as text, so ``pantau runs --json`` prints one shape whatever the filter."""
+    row = {k: v for k, v in row.items() if k != "word_counts"}
+    for key in ("errors", "skipped", "limits"):
+        if isinstance(row.get(key), dict):
+            row[key] = json.dumps(row[key], sort_keys=True, ensure_ascii=False)
+    return row
+
+
+# sources ---------------------------------------------------------------------------------------
+@main.command()
+@db_option()
+@json_option
+def sources(db: str, as_json: bool) -> None:
+    """Each source: its last run, the work its frontier holds, its lease, its discovery paths.
+
+    The table has one row per source: its last run (when, status, new articles), its articles,
+    the frontier's open work (queued: to fetch or to decide; failed: to try again later;
+    dropped: not stored, see `pantau runs --dropped`), who crawls it now (the lease), and how
+    many discovery paths were found or are missing. Below it, each source's discovery paths:
+    found ones with the articles they led to, missing ones (guessed sitemaps that answered
+    404) since when; a missing path is not probed again for a week.
+
+    \b
+    Example:
+      pantau sources --db pantau.db
+      pantau sources --json
+    """
+    with open_store(db) as store:
+        states = store.sources_state()
+        counts = store.open_counts()
+        leases = {r["source"]: r for r in store.leases()}
+        paths: dict[str, list[dict[str, Any]]] = {}
+        for row in store.discovery_paths():
+            paths.setdefault(row["source"], []).append(row)
+    now = datetime.now(UTC)
+    if as_json:
+        out = [{**s, "frontier": counts.get(s["name"], {}),
+                "lease": leases.get(s["name"]), "discovery": paths.get(s["name"], [])}
+               for s in states]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    keep = ("run_id", "source", "started", "status", "requests", "pages", "new_articles",
-            "error_count")
-    click.echo(tabulate([{k: r[k] for k in keep} for r in rows], headers="keys"))
+    if not states:
+        click.echo("no sources yet (run `pantau crawl` first)")
+        return
+    click.echo(tabulate([source_line(s, counts.get(s["name"], {}), leases.get(s["name"]),
+                                     paths.get(s["name"], []), now) for s in states],
+                        headers="keys"))
+    listed = [path_line(row) for s in states for row in paths.get(s["name"], [])]
+    if listed:
+        click.echo("\ndiscovery paths (guessed ones found missing are not probed again for a "
+                   "week):\n")
+        click.echo(tabulate(listed, headers="keys"))
+
+
+def source_line(state: dict[str, Any], counts: dict[str, int], lease: dict[str, Any] | None,
+                paths: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    found = sum(1 for p in paths if p["status"] == "found")
+    missing = len(paths) - found
+    return {"source": state["name"], "last run (UTC)": short_time(state["last_started"]),
+            "status": state["last_status"] or "never", "new": _dash(state["last_new"]),
+            "articles": state["articles"],
+            "queued": counts.get("queued", 0) + counts.get("fetched", 0),
+            "failed": counts.get("failed", 0), "dropped": counts.get("dropped", 0),
+            "lease": lease_text(lease, now),
+            "discovery": f"{found} found, {missing} missing" if paths else "-"}
+
+
+def lease_text(lease: dict[str, Any] | None, now: datetime) -> str:
+    """``run 3b35ded5051d since 01:00, beat 01:12`` (UTC), or ``-`` when nobody holds it."""
+    if not lease:
+        return "-"
+    expired = lease["expires_at"] and datetime.fromisoformat(lease["expires_at"]) <= now
+    return (f"run {lease['holder']} since {short_time(lease['acquired_at'])}, "
+            f"beat {short_time(lease['heartbeat_at'])[11:]}" + (" (expired)" if expired else ""))
+
+
+def path_line(row: dict[str, Any]) -> dict[str, Any]:
+    missing = row["status"] != "found"
+    return {"source": row["source"], "path": row["status"], "kind": row["kind"],
+            "url": row["url"], "articles": "-" if missing else row["articles"],
+            "missing since (UTC)": short_time(row["missing_since"]) if missing else "-",
+            "checked (UTC)": short_time(row["checked_at"])}
+
+
+def _dash(value: Any) -> Any:
+    return "-" if value is None else value
 
 
 # rework ----------------------------------------------------------------------------------------
@@ -314,14 +489,22 @@ def runs(db: str, limit: int, as_json: bool) -> None:
 @db_option()
 @click.option("--sources", default=DEFAULT_SOURCES, show_default=True, envvar="PANTAU_SOURCES",
               help="Sources file, for each source's `drop` selectors (skipped if missing).")
-def reextract(db: str, sources: str) -> None:
+@click.option("--dropped", is_flag=True,
+              help="Instead: the kept raw pages of dropped URLs; store those that now read as "
+                   "articles inside their window.")
+def reextract(db: str, sources: str, dropped: bool) -> None:
     """Extract every stored raw page again with today's rules; update what changed.
+
+    With --dropped, the pages the crawl did not store (their raw HTML is kept) are read again
+    instead: one that now reads as an article, inside the window of the run that found it, is
+    stored (scored, put in its story) and leaves the dropped list; the others stay as they were.
 
     \b
     Example:
       pantau reextract --db pantau.db
+      pantau reextract --dropped --db pantau.db
     """
-    from pipelines.rework import reextract_all
+    from pipelines.rework import reextract_all, reextract_dropped
     from pipelines.train import load_scorer
 
     drops: dict[str, tuple[str, ...]] = {}
@@ -331,7 +514,16 @@ def reextract(db: str, sources: str) -> None:
         except SourcesError as exc:
             raise click.ClickException(str(exc)) from exc
     with open_store(db) as store:
-        counts = reextract_all(store, drops, load_scorer(Path(db)))
+        if dropped:
+            counts = reextract_dropped(store, drops, load_scorer(Path(db)))
+        else:
+            counts = reextract_all(store, drops, load_scorer(Path(db)))
+    if dropped:
+        click.echo(f"re-extracted {counts['checked']} dropped pages: {counts['stored']} stored as "
+                   f"articles, {counts['not_article']} still not articles, {counts['too_old']} "
+                   f"older than their window, {counts['already_stored']} stored already "
+                   f"(the others left as they were)")
+        return
     click.echo(f"re-extracted {counts['checked']} pages: {counts['changed']} articles changed,"
                f" {counts['no_longer_article']} no longer read as articles (left as they were)")
 

@@ -1,8 +1,9 @@
 """Options shared by the ``pantau`` commands, each defined once (as sqlite-utils' ``cli.py`` does).
 
 Every command that reads or writes the database takes the same ``--db`` (``pantau.db``, or
-``$PANTAU_DB``): crawl, list, show, runs, reextract, rescore, train, health, serve. ``pantau demo``
-uses the same option with its own default and no environment variable (it replaces the file).
+``$PANTAU_DB``): crawl, list, show, runs, sources, reextract, rescore, train, health, serve.
+``pantau demo`` uses the same option with its own default and no environment variable (it
+replaces the file).
 """
 
 from __future__ import annotations

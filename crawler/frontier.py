@@ -8,7 +8,10 @@ article links to request and whether a chain pages on. It never builds a request
 
 Rules:
 
-- **Known** means known *before this run* for the stop rules (``known_before``): a feed page
+- **Known** means known *and finished* before this run, for the stop rules (``known_before``:
+  stored, dropped for good, or failed and not yet due again; ``pipelines/storage/frontier.py``
+  keeps those states). A link an interrupted run discovered but never finished is unknown, so
+  the chain that leads to it does not stop at its first page. A feed page
   whose entries this run already fetched from the home page is still new ground, and paging on
   through it is how the older articles are reached. ``known`` grows as this run stores articles,
   so nothing is fetched twice.
@@ -18,9 +21,17 @@ Rules:
   requested only once at least one of them turned out to be inside the window; an article whose
   fetch failed (outcome ``None``) is not known to be old, so it keeps the chain going.
 - **Feeds** page on only while a page brings something fresh (unknown and inside the window).
-- **Depth**: no listing or feed chain is followed deeper than ``max_depth`` pages; the deepest
-  page's own articles are not fetched either.
-- **Budget** (``--max-pages``): at most ``max_pages`` requests planned per source (0: no limit).
+- **Depth**: no listing or feed chain is followed for more than ``max_depth`` pages in one run
+  (counted from where this run entered it, ``first_depth``: a chain resumed at page 21 may go
+  on to page 40). The deepest page's articles are fetched; the page after it is a *cut*: the
+  spider records the limit and leaves that page in the durable frontier for the next run.
+- **Traps** are caught by content, not only by depth: a page that adds no link the chain has not
+  shown before (an endless calendar, a pager that repeats its last page) ends the chain.
+- **Budget** (``--max-pages``): at most ``max_pages`` requests planned per source (0: no limit);
+  the links it refuses are returned (``Planned.refused``) so they can wait for the next run.
+- **Decided pages**: a listing page is decided once its chain paged on or ended;
+  :meth:`Frontier.take_decided` hands those pages out, so the durable frontier can mark them done
+  (a page left undecided by a killed run is read again by the next one).
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 Link = tuple[str, str]   # (url as found on the page, its identity)
 
@@ -41,6 +53,8 @@ class ListingChain:
     depth: int
     chain_id: str = ""     # the listing's first page: pages of one listing share it
     template: str | None = None   # a sources-file listing template, paged by number
+    first_depth: int = 1   # the page this run entered the chain at (a resumed chain: later)
+    window: datetime | None = None   # the window its articles are judged against
     pending: set[str] = field(default_factory=set)
     fresh: bool = False
 
@@ -51,6 +65,7 @@ class Planned:
 
     fetch: list[Link] = field(default_factory=list)
     over_budget: int = 0
+    refused: list[Link] = field(default_factory=list)   # the links the budget refused
 
 
 @dataclass
@@ -61,6 +76,7 @@ class ListingStep:
     follow: bool = False      # request the chain's next page now (nothing left to wait for)
     known_before: int = 0     # links known before the run (counted as ``known_skipped``)
     over_budget: int = 0      # article links refused by ``--max-pages``
+    refused: list[Link] = field(default_factory=list)   # those links, for the next run
 
 
 class Frontier:
@@ -80,6 +96,7 @@ class Frontier:
         self.discovery_seen: set[str] = set()         # listing, feed and sitemap URLs asked for
         self.documents_seen: set[str] = set()         # document links noted (never fetched)
         self.discovered: set[str] = set()             # sources whose discovery has started
+        self.decided: list[str] = []                  # listing pages whose chain was decided
 
     # budget ----------------------------------------------------------------------------------
     def within_budget(self, source: str) -> bool:
@@ -104,6 +121,7 @@ class Frontier:
                 continue
             if not self.within_budget(source):
                 planned.over_budget += 1
+                planned.refused.append((url, key))
                 continue
             self.requested.add(key)
             self.plan(source)
@@ -123,11 +141,21 @@ class Frontier:
         """One listing page was read: which of its articles to fetch, and whether its chain
         pages on now (or waits for their outcomes, see :meth:`resolve`)."""
         new, known = self._new_on_listing(chain.chain_id, links)
-        if not new or chain.depth >= self.max_depth:
+        if not new:
+            self.decided.append(page_url)
             return ListingStep(known_before=known)   # a page of only known links ends its chain
         planned = self.take_articles(chain.source, self._unsettled(chain, new))
         follow = self._wait(page_url, chain, [key for _, key in planned.fetch])
-        return ListingStep(planned.fetch, follow, known, planned.over_budget)
+        return ListingStep(planned.fetch, follow, known, planned.over_budget, planned.refused)
+
+    def within_depth(self, chain: ListingChain) -> bool:
+        """Whether the chain may page on in this run (``max_depth`` pages from where it entered)."""
+        return chain.depth - chain.first_depth + 1 < self.max_depth
+
+    def take_decided(self) -> list[str]:
+        """The listing pages decided since the last call (their chain paged on or ended)."""
+        pages, self.decided = self.decided, []
+        return pages
 
     def resolve(self, key: str, in_window: bool | None) -> list[ListingChain]:
         """An article has an outcome (True inside the window, False too old, None failed or not
@@ -142,6 +170,7 @@ class Frontier:
             chain.fresh = chain.fresh or in_window is not False
             if not chain.pending:
                 del self.listings[page_url]
+                self.decided.append(page_url)
                 if chain.fresh:
                     ready.append(chain)
         return ready
@@ -177,6 +206,7 @@ class Frontier:
         nothing to wait for and should page on now (it is fresh)."""
         chain.pending.update(requested)
         if not chain.pending:
+            self.decided.append(page_url)
             return chain.fresh
         self.listings[page_url] = chain
         for key in chain.pending:
@@ -184,10 +214,14 @@ class Frontier:
         return False
 
     # feeds -----------------------------------------------------------------------------------
-    def feed_pages_on(self, fresh: int, depth: int) -> bool:
-        """A feed page leads to the next one only if it brought something fresh, and only down
-        to ``max_depth`` pages."""
-        return fresh > 0 and depth < self.max_depth
+    def feed_pages_on(self, fresh: int, depth: int, first_depth: int = 1) -> bool:
+        """A feed page leads to the next one only if it brought something fresh, and only for
+        ``max_depth`` pages in this run (see :meth:`feed_cut` for the page it stops before)."""
+        return fresh > 0 and depth - first_depth + 1 < self.max_depth
+
+    def feed_cut(self, fresh: int, depth: int, first_depth: int = 1) -> bool:
+        """The feed would page on but the depth limit stops it: a cut, kept for the next run."""
+        return fresh > 0 and not self.feed_pages_on(fresh, depth, first_depth)
 
     # discovery pages -------------------------------------------------------------------------
     def seen(self, url: str) -> bool:

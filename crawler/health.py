@@ -29,6 +29,19 @@ each with the word counts of the articles it stored) and :class:`HealthSettings`
 Runs still ``running`` are ignored (in progress, or killed and not yet closed); ``interrupted``
 runs (a time limit, a shutdown) count for ``stale`` and ``failing`` streaks but are never taken as
 evidence that a site went silent, since they may have been stopped before reaching the articles.
+``skipped`` runs (another crawl held the source's lease, so this one did not crawl it) are no
+evidence of anything: they never make a ``failing`` streak or a silence, and the last crawled
+run is what the other rules read.
+
+Warnings are findings an operator should see that do not make a source unhealthy (the exit
+status stays 0): each is a :class:`Problem` in ``SourceHealth.warnings``.
+
+=====================  ======================================================================
+``limits``             its last crawled run was cut by a limit (listing pages, feed pages,
+                       sitemaps, pages per source, time per source): which one, its setting and
+                       where it stopped; what it cut waits in the frontier for the next run
+``skipped``            its last run was skipped because another crawl held the source
+=====================  ======================================================================
 
 Reading the history (:func:`read_histories`) is the one function here that touches stored data,
 and only through a store's ``sources_with_runs()`` and ``run_history(source, limit)``
@@ -47,6 +60,7 @@ from typing import Any, Protocol
 from pydantic import ConfigDict
 
 COMPLETED = ("ok", "failed", "interrupted")
+"""Statuses of runs that crawled the source (not ``running``, not ``skipped``)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,8 @@ class RunRecord:
     error_count: int = 0
     errors: Mapping[str, int] = field(default_factory=dict)
     word_counts: tuple[int, ...] = ()
+    limits: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    skipped: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def error_rate(self) -> float:
@@ -102,6 +118,10 @@ class SourceHistory:
 
     def completed(self) -> tuple[RunRecord, ...]:
         return tuple(r for r in self.runs if r.status in COMPLETED)
+
+    def last_crawled(self) -> RunRecord | None:
+        """The newest run that crawled the source (a skipped or running one did not)."""
+        return next((r for r in self.runs if r.status in COMPLETED), None)
 
     def finished_ok(self) -> tuple[RunRecord, ...]:
         """Runs that reached the site and ran to their end: the evidence for silence and texts."""
@@ -120,6 +140,7 @@ class SourceHealth:
     last_started: str | None
     last_status: str | None
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def healthy(self) -> bool:
@@ -235,12 +256,45 @@ RULES: tuple[Rule, ...] = (failing, silent, short_texts, mostly_not_articles, er
                            robots_forbidden, stale)
 
 
+# warnings --------------------------------------------------------------------------------------
+def limit_text(name: str, entry: Mapping[str, Any]) -> str:
+    """``listing_pages=20 (PANTAU_MAX_LISTING_PAGES) stopped at http://…/berita?hal=21``."""
+    limit = entry.get("limit")
+    if isinstance(limit, float) and limit.is_integer():
+        limit = int(limit)
+    setting = f" ({entry['setting']})" if entry.get("setting") else ""
+    at = f" stopped at {entry['at']}" if entry.get("at") else ""
+    hits = int(entry.get("hits") or 0)
+    return f"{name}={limit}{setting}{at}" + (f", {hits} times" if hits > 1 else "")
+
+
+def limits_hit(history: SourceHistory, s: HealthSettings, now: datetime) -> Problem | None:
+    """A limit cut the last crawled run: not a failure (the cut work waits in the frontier), but
+    a limit hit every night means the source's archive is not catching up."""
+    last = history.last_crawled()
+    if last is None or not last.limits:
+        return None
+    cut = "; ".join(limit_text(name, entry) for name, entry in sorted(last.limits.items()))
+    return Problem("limits", f"last run cut by {cut}; the rest waits in the frontier")
+
+
+def skipped_busy(history: SourceHistory, s: HealthSettings, now: datetime) -> Problem | None:
+    """The last run did not crawl the source: another crawl held it."""
+    if not history.runs or history.runs[0].status != "skipped":
+        return None
+    return Problem("skipped", "last run skipped it: another crawl held the source")
+
+
+WARNINGS: tuple[Rule, ...] = (limits_hit, skipped_busy)
+
+
 def assess(history: SourceHistory, settings: HealthSettings, now: datetime) -> SourceHealth:
-    """Every rule over one source's history."""
+    """Every rule and every warning over one source's history."""
     problems = tuple(p for rule in RULES if (p := rule(history, settings, now)) is not None)
+    warnings = tuple(p for rule in WARNINGS if (p := rule(history, settings, now)) is not None)
     last = history.runs[0] if history.runs else None
     return SourceHealth(history.source, last.started if last else None,
-                        last.status if last else None, problems)
+                        last.status if last else None, problems, warnings)
 
 
 def assess_all(histories: Iterable[SourceHistory], settings: HealthSettings,
@@ -285,4 +339,10 @@ def run_record(row: Mapping[str, Any]) -> RunRecord:
         requests=row["requests"] or 0, pages=row["pages"] or 0,
         new_articles=row["new_articles"] or 0, not_articles=row["not_articles"] or 0,
         error_count=row["error_count"] or 0, errors=dict(row["errors"] or {}),
-        word_counts=tuple(row.get("word_counts", ())))
+        word_counts=tuple(row.get("word_counts", ())), limits=_mapping(row.get("limits")),
+        skipped=_mapping(row.get("skipped")))
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A decoded JSON column (``run_history`` decodes them), or {} for anything else."""
+    return dict(value) if isinstance(value, Mapping) else {}

@@ -26,5 +26,7 @@ class PageItem:
     discovered_via: str              # sitemap | news-sitemap | feed | listing | home
     listed_published: datetime | None = None   # date given by the feed or sitemap, if any
     aliases: set[str] = field(default_factory=set)    # identities of the other URLs that led here
+    key: str = ""                    # its row in the durable frontier (the identity requested)
+    since: datetime | None = None    # the window it is judged against (its frontier row's)
     article: Any = None              # pipelines.extract.Article, set by ExtractStage
     scores: dict[str, Any] = field(default_factory=dict)   # set by ScoreStage (pipelines.assess)

@@ -105,7 +105,10 @@ def health(ctx: click.Context, db: str, config_path: str | None, select: tuple[s
     A source is unhealthy when its last runs failed, when it stopped yielding new articles although
     it used to, when its texts turned empty or short or its pages stopped being articles, when its
     error rate jumped, when it serves block or captcha pages, when robots.txt now forbids us, or
-    when no run reached it lately. Exit status: 0 all healthy, 2 unhealthy, 1 error.
+    when no run reached it lately. A run skipped because another crawl held the source is not
+    judged. Warnings (a limit cut the last run, where and by which setting; the last run was
+    skipped) are listed below the table and do not make a source unhealthy.
+    Exit status: 0 all healthy, 2 unhealthy, 1 error.
 
     \b
     Example:
@@ -150,5 +153,7 @@ def health_table(results: list[SourceHealth]) -> str:
              "problems": "; ".join(f"{p.rule}: {p.detail}" for p in r.problems) or "-"}
             for r in results]
     bad = sum(1 for r in results if not r.healthy)
-    return (tabulate(rows, headers="keys") +
+    warnings = [f"  {r.source}: {w.rule}: {w.detail}" for r in results for w in r.warnings]
+    notes = ("\n\nwarnings (not unhealthy):\n" + "\n".join(warnings)) if warnings else ""
+    return (tabulate(rows, headers="keys") + notes +
             f"\n\n{bad} of {len(results)} sources unhealthy")

@@ -16,14 +16,49 @@ one source's back in the shape of its ``crawl_runs`` row, which the crawl run wr
 Errors are counted by kind (``http_404``, ``http_500``, ``timeout``, ``dns``, ``connection``,
 ``not_html``, ``garbage``, ``too_large`` …) at the moment they happen, one count per attempt: a
 page that answered 500 and then 200 on retry shows ``http_500: 1`` beside a stored article.
+
+Two functions name a failed page, from the exception Scrapy hands over:
+
+:func:`error_kind` names a download error (what reaches a downloader middleware's
+``process_exception`` or an errback):
+
+- ``dns``, ``timeout``, ``connection_refused``, ``connection_lost``: Scrapy's own classes
+  (``CannotResolveHostError``, ``DownloadTimeoutError`` …, Scrapy >= 2.14) or Twisted's;
+- ``too_large``: a page over ``DOWNLOAD_MAXSIZE``. Scrapy >= 2.14 raises
+  ``DownloadCancelledError`` with the message of ``scrapy.utils._download_handlers.
+  get_maxsize_msg`` ("Expected to receive N bytes which is larger than download max size (M) in
+  request …" when Content-Length announces it, "Received N bytes …" for the streaming
+  handlers); older Scrapy raised a ``CancelledError`` whose message said the same;
+- ``cancelled``: any other ``DownloadCancelledError``. Note that Scrapy 2.19's HTTP/1.1 handler
+  cancels a body that grows past the limit *without* a Content-Length (chunked or close-delimited)
+  by cancelling a Deferred: the ``DownloadCancelledError`` then has an empty message (the size is
+  only in the warning it logs), so such a page is counted as ``cancelled``, not ``too_large``;
+- anything else: the exception's class name, lower case (``valueerror``).
+
+:func:`ignored_kind` names an ``IgnoreRequest`` that one of Scrapy's own downloader
+middlewares raised for a response it refused, which reaches only the request's errback (no
+``process_exception`` sees an exception raised in ``process_response``):
+
+- ``decompression_bomb``: ``HttpCompressionMiddleware`` refused a response whose body grew past
+  ``DOWNLOAD_MAXSIZE`` while being decompressed ("Ignored response … exceeded DOWNLOAD_MAXSIZE
+  (N B) during decompression.");
+- ``too_large``: any other refusal naming the maximum size;
+- ``redirect_loop``: ``RedirectMiddleware`` (or ``MetaRefreshMiddleware``) gave up after
+  ``REDIRECT_MAX_TIMES`` hops ("max redirections reached"): a redirect loop, or a chain too
+  long to be worth following;
+- ``None`` for everything else: robots.txt refusals ("Forbidden by robots.txt", counted as
+  skipped ``robots_disallowed``), offsite filtering, ``HttpError`` (the 4xx/5xx already counted
+  as ``http_<status>``), and any ``IgnoreRequest`` of Pantau's own.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from scrapy.exceptions import IgnoreRequest
 from twisted.internet.error import (
     ConnectionDone,
     ConnectionLost,
@@ -138,15 +173,47 @@ _EXCEPTION_KINDS: tuple[tuple[type[BaseException], str], ...] = SCRAPY_KINDS + (
 )
 
 
+# Scrapy's maxsize messages, from its source: get_maxsize_msg() in scrapy/utils/_download_handlers.py
+# (>= 2.14: "Expected to receive|Received N bytes which is larger than download max size (M) in
+# request …"), the HTTP/1.1 handler before 2.14 ("Cancelling download of …: expected response size
+# (N) larger than download max size (M)."), and HttpCompressionMiddleware's "Ignored response …
+# because its body (… B compressed, … B decompressed so far) exceeded DOWNLOAD_MAXSIZE (N B)
+# during decompression."
+MAXSIZE = re.compile(r"\bmax ?size\b|\bdownload_maxsize\b", re.IGNORECASE)
+DECOMPRESSION_MAXSIZE = re.compile(r"\bexceeded download_maxsize\b.*\bduring decompression\b",
+                                   re.IGNORECASE)
+MAX_REDIRECTIONS = "max redirections reached"   # scrapy/downloadermiddlewares/redirect.py
+CANCELLED: tuple[type[BaseException], ...] = tuple(cls for cls, kind in SCRAPY_KINDS if kind == "cancelled")
+
+
 def error_kind(exc: BaseException) -> str:
     """A short, stable name for a download exception, for the errors-by-kind counts."""
+    text = str(exc)
+    if isinstance(exc, CANCELLED) and MAXSIZE.search(text):
+        return "too_large"      # Scrapy >= 2.14 cancels a page over DOWNLOAD_MAXSIZE
     for cls, kind in _EXCEPTION_KINDS:
         if isinstance(exc, cls):
             return kind
     name = type(exc).__name__
-    text = str(exc).lower()
-    if "maxsize" in text or "larger than" in text:
+    lowered = text.lower()
+    if MAXSIZE.search(text) or "larger than" in lowered:
         return "too_large"
-    if "timeout" in name.lower() or "timed out" in text:
+    if "timeout" in name.lower() or "timed out" in lowered:
         return "timeout"
     return name.lower()
+
+
+def ignored_kind(exc: BaseException) -> str | None:
+    """The error kind of an ``IgnoreRequest`` raised by one of Scrapy's own middlewares
+    (``decompression_bomb``, ``too_large``, ``redirect_loop``), or None when the refusal is not
+    an error of the page (robots.txt, offsite, ``HttpError``, anything else)."""
+    if not isinstance(exc, IgnoreRequest):
+        return None
+    text = str(exc)
+    if DECOMPRESSION_MAXSIZE.search(text) or type(exc.__cause__).__name__ == "_DecompressionMaxSizeExceeded":
+        return "decompression_bomb"
+    if MAXSIZE.search(text):
+        return "too_large"
+    if MAX_REDIRECTIONS in text.lower():
+        return "redirect_loop"
+    return None

@@ -10,8 +10,20 @@ Pantau's own settings start with ``PANTAU_``:
   ``PANTAU_OVERLAP_DAYS``).
 - ``PANTAU_SELECT``: comma-separated source names to crawl (empty = all).
 - ``PANTAU_MAX_PAGES``: at most this many pages fetched per source and run (0 = no limit).
-- ``PANTAU_MAX_LISTING_PAGES``: how deep one listing or feed chain is followed (default 30).
-- ``PANTAU_MAX_SITEMAPS``: child sitemaps read per source (default 20, newest first).
+- ``PANTAU_MAX_LISTING_PAGES``: pages of one listing or feed chain followed per run (default 30);
+  the rest waits in the durable frontier for the next run, and the cut is recorded.
+- ``PANTAU_MAX_SITEMAPS``: child sitemaps read per source and run (default 20, newest first; the
+  others wait for the next run).
+- ``PANTAU_MAX_SOURCE_MINUTES``: minutes of new requests per source and run (0 = no limit).
+- ``PANTAU_LEASE_SECONDS`` / ``PANTAU_HEARTBEAT_SECONDS``: a crawl holds each of its sources with
+  a lease renewed every heartbeat; a lease not renewed for its time (or whose process on this
+  host is gone) is free (defaults 300 and 5; the heartbeat also writes the run rows' counts).
+- ``PANTAU_RETRY_AFTER_HOURS`` / ``PANTAU_MAX_ATTEMPTS``: a failed fetch is tried again on a
+  later run after this many hours, doubling, until this many attempts failed (20, 4).
+- ``PANTAU_DROPPED_RETENTION_DAYS``: how long the raw HTML of pages not stored is kept for
+  ``pantau reextract --dropped`` (default 30).
+- ``PANTAU_PROBE_EVERY_DAYS``: a guessed sitemap found missing is probed again after this many
+  days, not every night (default 7).
 - ``PANTAU_MAX_SECTIONS``: section pages ("Lihat semua berita") followed from a home page that
   has no pager of its own (default 3).
 - ``PANTAU_CONTACT_URL``: where site owners can reach whoever runs this crawler; goes into the
@@ -36,6 +48,13 @@ PANTAU_MAX_PAGES = 0           # requests planned per source and run; 0 = no lim
 PANTAU_MAX_LISTING_PAGES = 30  # deepest page of a listing or feed chain (frontier)
 PANTAU_MAX_SITEMAPS = 20       # child sitemaps read per source, newest first (news)
 PANTAU_MAX_SECTIONS = 3        # section pages followed from a home page without pager (news)
+PANTAU_MAX_SOURCE_MINUTES = 0  # minutes of new requests per source and run; 0 = none (news)
+PANTAU_LEASE_SECONDS = 300     # a source's lease holds this long without a heartbeat (crawler.run)
+PANTAU_HEARTBEAT_SECONDS = 5.0  # lease renewal and run-row counts, seconds (crawler.run)
+PANTAU_RETRY_AFTER_HOURS = 20.0  # first retry of a failed fetch, on a later run (crawler.run)
+PANTAU_MAX_ATTEMPTS = 4        # failed attempts before a URL is given up (crawler.run)
+PANTAU_DROPPED_RETENTION_DAYS = 30  # raw HTML of pages not stored kept this long (crawler.run)
+PANTAU_PROBE_EVERY_DAYS = 7    # a missing guessed sitemap is probed again after this (news)
 PANTAU_FIRST_CRAWL_DAYS = 30   # window of a source's first crawl, days (crawler.run)
 PANTAU_OVERLAP_DAYS = 1        # days before the last successful crawl looked at again (crawler.run)
 # where site owners can reach whoever runs this crawler; goes into the User-Agent (cli)

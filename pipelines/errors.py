@@ -9,7 +9,9 @@ type, never by matching the message::
      │    ├── Garbage     the page does not decode to text
      │    └── Blocked     a bot wall or captcha page served as 200
      ├── TooOld           published before the source's window
-     └── AlreadyStored    its identity was stored meanwhile (another URL of the same article)
+     ├── AlreadyStored    its identity was stored meanwhile (another URL of the same article)
+     └── StorageBusy      the database stayed busy past the busy timeout: not a verdict on the
+                          page, which stays open in the durable frontier for the next run
 """
 
 from __future__ import annotations
@@ -35,3 +37,7 @@ class TooOld(DropItem):
 
 class AlreadyStored(DropItem):
     """The article was already stored under another URL."""
+
+
+class StorageBusy(DropItem):
+    """The article could not be written: the database stayed busy (another writer)."""

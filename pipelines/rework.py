@@ -1,8 +1,10 @@
 """Re-running the pipeline over what is already stored, after rules, lexicon or model change.
 
 ``pantau reextract`` decodes each stored raw page again, extracts it with today's rules and updates
-the article where a field changed; ``pantau rescore`` recomputes relevance and region from the
-stored clean text. Neither fetches anything. Both report how many articles changed, so a rules
+the article where a field changed; ``pantau reextract --dropped`` does the same for the kept raw
+pages of URLs the crawl dropped (not an article, too old …) and stores those that now read as
+articles inside their window; ``pantau rescore`` recomputes relevance and region from the stored
+clean text. None fetches anything. Each reports how many pages or articles changed, so a rules
 change can be judged by its reach before anyone reads the inbox.
 """
 
@@ -10,11 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
+from crawler.urls import canonical_url, request_url, same_site
+from crawler.window import source_window
 from pipelines.assess import Scorer, assess
-from pipelines.extract import extract_article
-from pipelines.storage import Store, iso, to_utc_iso
+from pipelines.extract import Article, extract_article
+from pipelines.storage import NewArticle, Store, iso, to_utc_iso, utc_now
 
 EXTRACTED = ("title", "text", "published", "published_utc", "modified", "author",
              "source_attribution", "dateline", "language", "word_count")
@@ -74,6 +79,91 @@ def reextract_all(store: Store, drops: Mapping[str, Sequence[str]], scorer: Scor
         if progress:
             progress(counts["checked"])
     return counts
+
+
+REEXTRACT_RUN = "reextract"
+"""The run id a dropped page's frontier row gets when ``reextract_dropped`` stores it."""
+
+
+def reextract_dropped(store: Store, drops: Mapping[str, Sequence[str]], scorer: Scorer | None,
+                      progress: Progress | None = None, *, now: datetime | None = None,
+                      run_id: str = REEXTRACT_RUN) -> Counter:
+    """Extract the kept raw page of every dropped URL again with today's rules.
+
+    A page that now reads as an article and is inside its window (the frontier row's ``since``,
+    the window of the run that found it; else the source's default window) is stored as the
+    crawl stores it (article, raw page, story, score) and its frontier row settled ``stored``,
+    in one transaction, and its dropped page forgotten. Anything else is left as it was.
+    Counts: ``checked``, ``stored``, ``not_article`` (still not), ``too_old`` (an article, but
+    before its window), ``already_stored`` (its identity was stored since; the row is settled).
+    """
+    counts: Counter = Counter()
+    moment = now or utc_now()
+    regions = store.source_regions()
+    homes = {row["name"]: row["url"] for row in store.sources_state()}
+    # the iterator reads in key order, a batch at a time: a page stored here (its frontier row
+    # settled, its kept page forgotten) is behind it and never read twice
+    for page in store.iter_dropped_pages():
+        counts["checked"] += 1
+        source = page["source"]
+        fetched = page.get("fetched_at")     # relative dates count from the fetch, if known
+        article = extract_article(decode(page["html"], page["encoding"]), page["url"],
+                                  drop=drops.get(source, ()),
+                                  now=datetime.fromisoformat(fetched) if fetched else moment)
+        if not article.is_article:
+            counts["not_article"] += 1
+        elif _too_old(article.published, page, store, moment):
+            counts["too_old"] += 1
+        else:
+            new_id = _store_dropped(store, page, article, homes.get(source),
+                                    assess(article.title, article.text, article.dateline,
+                                           regions.get(source), scorer), moment, run_id)
+            counts["stored" if new_id is not None else "already_stored"] += 1
+        if progress:
+            progress(counts["checked"])
+    return counts
+
+
+def _too_old(published: datetime | None, page: Mapping[str, Any], store: Store,
+             now: datetime) -> bool:
+    """The crawl's window rule (``WindowStage``): a dated article before its window is old news."""
+    if published is None:
+        return False
+    since = datetime.fromisoformat(page["since"]) if page.get("since") else \
+        source_window(store.last_success(page["source"]), now)
+    return published < since
+
+
+def _store_dropped(store: Store, page: Mapping[str, Any], article: Article, home: str | None,
+                   scores: dict[str, Any], now: datetime, run_id: str) -> int | None:
+    """Store a dropped page that now reads as an article, as ``StoreStage`` does: article,
+    aliases, raw page, story and the frontier row ``stored`` together; then forget the kept page.
+    Its identity follows the page's ``rel=canonical`` inside the site, as ``ExtractStage``'s."""
+    key = page["key"]
+    url, url_key, aliases = page["url"], key, ()
+    if home and article.canonical_url and same_site(article.canonical_url, home):
+        canonical = canonical_url(article.canonical_url, home)
+        if canonical != key:
+            url, url_key, aliases = request_url(article.canonical_url, home), canonical, (key,)
+    published = article.published
+    if published is None and page.get("listed_published"):
+        published = datetime.fromisoformat(page["listed_published"])
+    fetched = page.get("fetched_at")
+    row = NewArticle(
+        url=url, url_key=url_key, source=page["source"], title=article.title, text=article.text,
+        published=published, modified=article.modified, author=article.author,
+        source_attribution=article.source_attribution, dateline=article.dateline,
+        language=article.language, discovered_via=page.get("via") or "dropped",
+        aliases=aliases, html=page["html"], encoding=page["encoding"],
+        http_status=page.get("http_status") or 200, content_type=page.get("content_type"),
+        fetched_at=datetime.fromisoformat(fetched) if fetched else now, extra=scores)
+    with store.write():
+        new_id = store.add_article(row)
+        if new_id is not None:
+            store.assign_story(new_id, article.text, published)
+        store.settle(key, "stored", run_id)
+        store.forget_dropped_page(key)
+    return new_id
 
 
 def rescore_all(store: Store, scorer: Scorer | None, progress: Progress | None = None) -> Counter:

@@ -21,10 +21,10 @@ from crawler.items import PageItem
 from crawler.run import CrawlRun
 from crawler.urls import canonical_url, request_url, same_site
 from pipelines.assess import LexiconScorer, assess
-from pipelines.errors import AlreadyStored, Blocked, Garbage, NotAnArticle, TooOld
+from pipelines.errors import AlreadyStored, Blocked, Garbage, NotAnArticle, StorageBusy, TooOld
 from pipelines.extract import extract_article
 from pipelines.pagecheck import looks_blocked, looks_garbled
-from pipelines.storage import NewArticle
+from pipelines.storage import DatabaseError, NewArticle, is_busy
 from pipelines.train import ModelFileError, load_scorer
 
 
@@ -79,7 +79,7 @@ class WindowStage(_Stage):
     """Articles published before the source's window are not stored (they are old news)."""
 
     def process_item(self, item: PageItem) -> PageItem:
-        since = self.run.windows[item.source]
+        since = self.run.window_of(item.source, item.since)
         published = item.article.published
         if published is not None and published < since:
             self.run.counters.add(item.source, "too_old")
@@ -110,13 +110,39 @@ class ScoreStage(_Stage):
 
 
 class StoreStage(_Stage):
-    """One transaction per article: the article, its aliases and its compressed raw page."""
+    """One transaction per article: the article, its aliases, its compressed raw page, its story
+    and its frontier row's ``stored``, so a kill at any moment leaves all of them or none.
+
+    The write waits for a busy database (``BEGIN IMMEDIATE`` and the busy timeout); if it is
+    still busy after that, the article is not lost: it is counted as ``storage_busy``, dropped
+    from this run with :class:`StorageBusy` (its listing chain is told), and its frontier row
+    stays open for the next run."""
 
     def process_item(self, item: PageItem) -> PageItem:
         art = item.article
         run = self.run
         store = run.open_store()
-        new_id = store.add_article(NewArticle(
+        try:
+            with store.write():
+                new_id = store.add_article(self._row(item))
+                if new_id is not None:
+                    store.assign_story(new_id, art.text, art.published)
+                if item.key:
+                    store.settle(item.key, "stored", run.run_id)
+        except DatabaseError as exc:
+            run.counters.error(item.source, "storage_busy" if is_busy(exc) else "storage_error")
+            raise StorageBusy(f"not stored, kept for the next run: {item.url}: {exc}") from exc
+        if new_id is None:
+            run.counters.add(item.source, "known_skipped")
+            raise AlreadyStored(f"already stored: {item.url}")
+        run.counters.add(item.source, "new_articles")
+        self.logger.info("new article [%s] %s", item.source, art.title)
+        return item
+
+    @staticmethod
+    def _row(item: PageItem) -> NewArticle:
+        art = item.article
+        return NewArticle(
             url=item.url, url_key=item.url_key, source=item.source, title=art.title, text=art.text,
             published=art.published, modified=art.modified, author=art.author,
             source_attribution=art.source_attribution, dateline=art.dateline,
@@ -124,11 +150,4 @@ class StoreStage(_Stage):
             aliases=tuple(sorted(item.aliases)), html=item.html, encoding=item.encoding,
             http_status=item.http_status, content_type=item.content_type,
             fetched_at=item.fetched_at, extra=item.scores,
-        ))
-        if new_id is None:
-            run.counters.add(item.source, "known_skipped")
-            raise AlreadyStored(f"already stored: {item.url}")
-        run.counters.add(item.source, "new_articles")
-        store.assign_story(new_id, art.text, art.published)
-        self.logger.info("new article [%s] %s", item.source, art.title)
-        return item
+        )

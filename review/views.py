@@ -411,11 +411,40 @@ def digest() -> str:
 
 
 # --- runs and sources ------------------------------------------------------------------------
+DROPPED_ON_PAGE = 200
+
+
 @bp.get("/runs")
 def runs() -> str:
     db = store()
-    return render_template("runs.html", runs=db.runs(100), sources=db.sources_state(),
-                           errors=render_errors)
+    recent = db.runs(100)
+    latest = recent[0]["run_id"] if recent else None
+    dropped = db.dropped(run_id=latest, limit=DROPPED_ON_PAGE) if latest else []
+    return render_template("runs.html", runs=recent, sources=db.sources_state(),
+                           errors=render_errors, limits=render_limits, latest=latest,
+                           any_cut=any(render_limits(r.get("limits")) for r in recent),
+                           dropped=dropped, dropped_max=DROPPED_ON_PAGE)
+
+
+def render_limits(value: str | None) -> str:
+    """A run's ``limits`` JSON ({"listing_pages": {"limit": 20, "at": URL, ...}}) as one line:
+    ``listing_pages=20 (PANTAU_MAX_LISTING_PAGES) @ URL``; escaped by the template."""
+    try:
+        data = json.loads(value or "{}")
+    except ValueError:
+        return str(value)
+    if not isinstance(data, dict):
+        return str(data)
+    out = []
+    for name, entry in sorted(data.items()):
+        entry = entry if isinstance(entry, dict) else {"limit": entry}
+        limit = entry.get("limit")
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
+        setting = f" ({entry['setting']})" if entry.get("setting") else ""
+        at = f" @ {entry['at']}" if entry.get("at") else ""
+        out.append(f"{name}={limit}{setting}{at}")
+    return "; ".join(out)
 
 
 def render_errors(value: str | None) -> str:

@@ -61,12 +61,14 @@ def run_pantau(*args: str, timeout: float = 240, cwd: Path = REPO) -> subprocess
 
 
 def crawl(sources: Path, db: Path, *extra: str, settings: dict[str, str] | None = None,
-          timeout: float = 240) -> CrawlResult:
+          timeout: float = 240, expect: int = 0) -> CrawlResult:
+    """``pantau crawl`` as its own process; its exit status must be ``expect``
+    (``crawler.exitcodes``: 0 every source crawled, 3 some failed …)."""
     opts = [item for k, v in {**FAST, **(settings or {})}.items() for item in ("-s", f"{k}={v}")]
     proc = run_pantau("crawl", "--sources", str(sources), "--db", str(db), *opts, *extra,
                       timeout=timeout)
     result = CrawlResult(proc.returncode, proc.stdout, proc.stderr, db)
-    assert proc.returncode == 0, f"crawl failed:\n{proc.stdout}\n{proc.stderr[-4000:]}"
+    assert proc.returncode == expect, f"crawl exited {proc.returncode}, not {expect}:\n{proc.stdout}\n{proc.stderr[-4000:]}"
     return result
 
 

@@ -64,4 +64,9 @@ def test_a_second_writer_costs_no_article(demo_sites: Any, tmp_path: Path) -> No
     for source, run in runs.items():
         assert run["status"] == "ok", (source, run)
         assert run["error_count"] == 0 and run["errors"] == {}, (source, run)
+        kept = result.rows("select count(*) as n from articles where source = ?", [source])[0]["n"]
+        assert run["new_articles"] == kept, (source, run)   # the run row tells the truth
     assert "database is locked" not in result.stderr
+    open_rows = result.rows("select count(*) as n from frontier where kind = 'article' "
+                            "and state not in ('stored', 'dropped')")[0]["n"]
+    assert open_rows == 0                               # nothing left waiting for a next run

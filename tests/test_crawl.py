@@ -149,6 +149,7 @@ def test_trouble_pages_are_counted_and_do_not_stop_the_crawl(demo_sites: Any,
     assert errors.get("http_500", 0) >= 1, errors
     assert errors.get("http_404", 0) >= 1, errors
     assert errors.get("timeout", 0) >= 1, errors
+    assert errors.get("too_large") == 1 and "cancelled" not in errors, errors   # the 9 MiB page
     assert errors.get("garbage", 0) + run["not_articles"] >= 1, run
     assert run["skipped"].get("document_links", 0) >= 1, run["skipped"]
     texts = first["result"].rows("select url, text from articles where source = 'portal-rusak'")
@@ -157,6 +158,15 @@ def test_trouble_pages_are_counted_and_do_not_stop_the_crawl(demo_sites: Any,
     aliases = first["result"].rows("select alias from url_aliases")
     assert any(urlsplit(a["alias"]).path == BrokenPortal.OLD_URL for a in aliases), \
         "the first URL of the redirect chain is not remembered"
+
+
+def test_gzip_bomb_and_redirect_loop_are_counted_as_errors(first: dict[str, Any]) -> None:
+    """Scrapy refuses both with IgnoreRequest, which only the spider's errback sees
+    (``crawler.runstats.ignored_kind``); neither is a skipped ``ignored``."""
+    run = first["result"].runs()["portal-rusak"]
+    assert run["errors"].get("decompression_bomb") == 1, run["errors"]
+    assert run["errors"].get("redirect_loop") == 1, run["errors"]
+    assert "ignored" not in run["skipped"], run["skipped"]
 
 
 def test_every_source_has_a_finished_run_row(demo_sites: Any, first: dict[str, Any]) -> None:

@@ -6,12 +6,14 @@ Everything goes through urllib against running servers, as a crawler would see i
 
 from __future__ import annotations
 
+import gzip
 import html
 import re
 import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from email.message import Message
@@ -28,6 +30,8 @@ from crawler.demo.model import WIB
 from crawler.demo.server import DemoSites, FixtureServer
 from crawler.demo.sites import build_big_site, build_sites, load_seed
 from crawler.demo.templates.broken import BrokenPortal
+from crawler.settings import DOWNLOAD_MAXSIZE
+from crawler.urls import looks_like_article_url
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=WIB)
 SM = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -365,6 +369,47 @@ def test_pdf_garbage_and_404(demo: DemoSites) -> None:
     assert fetch(srv.url(BrokenPortal.GONE))[0] == 404
     home = links(srv.url("/"))
     assert {srv.url(p) for p in ("/files/laporan.pdf", BrokenPortal.BROKEN, BrokenPortal.GONE)} <= set(home)
+
+
+def test_trouble_pages_are_linked_as_articles(demo: DemoSites) -> None:
+    srv = server(demo, "portal-rusak")
+    trouble = [srv.url(p) for p in (BrokenPortal.TOO_BIG, BrokenPortal.BOMB, BrokenPortal.LOOP_A)]
+    assert set(trouble) <= set(links(srv.url("/")))
+    assert all(looks_like_article_url(u, srv.url("/")) for u in trouble)
+
+
+def test_oversized_page_is_over_the_default_download_maxsize(demo: DemoSites) -> None:
+    srv = server(demo, "portal-rusak")
+    started = time.monotonic()
+    status, headers, body = fetch(srv.url(BrokenPortal.TOO_BIG))
+    assert status == 200 and headers.get_content_type() == "text/html"
+    assert int(headers["Content-Length"]) == len(body) == 9 * 2**20 > DOWNLOAD_MAXSIZE == 8 * 2**20
+    assert body.startswith(b"<!DOCTYPE html>") and body.rstrip().endswith(b"</html>")
+    assert time.monotonic() - started < 5
+
+
+def test_gzip_bomb_is_small_on_the_wire_and_inflates_past_the_limit(demo: DemoSites) -> None:
+    srv = server(demo, "portal-rusak")
+    status, headers, body = fetch(srv.url(BrokenPortal.BOMB))   # urllib does not inflate
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert int(headers["Content-Length"]) == len(body) < 64 * 1024
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    inflated = sum(len(inflater.decompress(body[i:i + 1024])) for i in range(0, len(body), 1024))
+    assert inflater.eof and inflated > DOWNLOAD_MAXSIZE
+    assert gzip.decompress(body).startswith(b"<!DOCTYPE html>")
+    assert fetch(srv.url(BrokenPortal.BOMB))[2] == body   # built once
+
+
+def test_redirect_loop_never_ends(demo: DemoSites) -> None:
+    srv = server(demo, "portal-rusak")
+    url, visited = srv.url(BrokenPortal.LOOP_A), []
+    for _ in range(12):
+        status, headers, _ = fetch(url, follow=False)
+        assert status == 302
+        visited.append(urlsplit(url).path)
+        url = urljoin(url, headers["Location"])
+    assert visited == [BrokenPortal.LOOP_A, BrokenPortal.LOOP_B] * 6
+    assert urlsplit(url).query == "putaran=12"   # every hop a new URL: no duplicate filter ends it
 
 
 # ----------------------------------------------------------------------------- big site

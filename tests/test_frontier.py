@@ -126,10 +126,46 @@ def test_an_article_stored_by_this_run_is_not_fetched_again_but_is_new_ground() 
     assert fetched(step) == [] and step.follow
 
 
-def test_the_deepest_listing_page_ends_its_chain_without_fetching() -> None:
+def test_the_deepest_listing_page_fetches_its_articles_and_the_next_page_is_a_cut() -> None:
     f = frontier(max_depth=3)
     assert fetched(read(f, "p2", chain(2), ["a"])) == ["a"]
-    assert read(f, "p3", chain(3), ["b"]) == ListingStep()
+    deepest = chain(3)
+    step = read(f, "p3", deepest, ["b"])
+    assert fetched(step) == ["b"]
+    assert f.resolve("b", True) == [deepest]        # fresh: it would page on …
+    assert not f.within_depth(deepest)              # … but page 4 is past the limit: a cut
+    assert f.within_depth(chain(2))
+
+
+def test_a_resumed_chain_counts_its_depth_from_where_this_run_entered_it() -> None:
+    f = frontier(max_depth=3)
+    resumed = ListingChain(SOURCE, ["p?page=22"], 21, chain_id="p", first_depth=21)
+    assert f.within_depth(resumed)                  # page 21 is this run's first page of it
+    resumed.depth = 23
+    assert not f.within_depth(resumed)
+
+
+def test_pages_are_decided_once_their_chain_pages_on_or_ends() -> None:
+    f = frontier({"old"})
+    read(f, "p1", chain(), ["old"])                 # only known links: decided at once
+    c = chain(2)
+    read(f, "p2", c, ["a", "b"])                    # waits for a and b
+    assert f.take_decided() == ["p1"] and f.take_decided() == []
+    f.resolve("a", False)
+    assert f.take_decided() == []
+    f.resolve("b", False)                           # all too old: the chain ends, p2 is decided
+    assert f.take_decided() == ["p2"]
+
+
+def test_an_endless_calendar_or_repeating_pager_ends_by_content() -> None:
+    f = frontier()
+    c = chain(1, "cal")
+    read(f, "cal?page=1", c, ["a", "b"])
+    f.resolve("a", True)
+    f.resolve("b", True)
+    repeat = chain(2, "cal")                        # page 2 shows page 1's links again
+    assert read(f, "cal?page=2", repeat, ["a", "b"]) == ListingStep()
+    assert read(f, "cal?page=3", chain(3, "cal"), []) == ListingStep()   # an empty page
 
 
 # feeds -----------------------------------------------------------------------------------------
@@ -138,6 +174,8 @@ def test_a_feed_pages_on_only_while_a_page_brings_something_fresh() -> None:
     assert f.feed_pages_on(fresh=3, depth=1)
     assert not f.feed_pages_on(fresh=0, depth=1)    # a page of known or too old entries: stop
     assert not f.feed_pages_on(fresh=3, depth=30)   # the deepest page allowed
+    assert f.feed_cut(fresh=3, depth=30) and not f.feed_cut(fresh=0, depth=30)
+    assert f.feed_pages_on(fresh=3, depth=30, first_depth=21)   # a resumed feed chain
 
 
 # budget ----------------------------------------------------------------------------------------
@@ -157,6 +195,7 @@ def test_a_listing_page_over_budget_waits_only_for_what_it_requested() -> None:
     c = chain()
     step = read(f, "p1", c, ["a", "b"])
     assert fetched(step) == ["a"] and step.over_budget == 1 and c.pending == {"a"}
+    assert step.refused == [("b", "b")]             # kept for the next run
 
 
 # discovery -------------------------------------------------------------------------------------

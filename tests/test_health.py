@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from crawler.health import (
     assess,
     read_histories,
 )
-from crawler.ops_cli import health
+from crawler.ops_cli import health, health_table
 from crawler.schedule.config import ConfigError, load_config
+from crawler.sources import Source
 from pipelines.storage import Store
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
@@ -114,6 +116,60 @@ def test_failing_after_consecutive_failed_runs() -> None:
 def test_stale_when_no_run_reached_the_source() -> None:
     assert rules(history(*(run(d) for d in range(3, 8)))) == ["stale"]
     assert rules(history(*(run(d) for d in range(3, 8))), HealthSettings(stale_hours=0)) == []
+
+
+LISTING_CUT = {"listing_pages": {"limit": 20, "hits": 1, "at": "http://x/berita?hal=21",
+                                 "setting": "PANTAU_MAX_LISTING_PAGES"}}
+
+
+def warnings(h: SourceHistory) -> list[tuple[str, str]]:
+    return [(w.rule, w.detail) for w in assess(h, S, NOW).warnings]
+
+
+def test_a_limit_the_last_run_hit_is_a_warning_naming_it_not_a_problem() -> None:
+    normal = [run(d) for d in range(2, 6)]
+    h = history(replace(run(1), limits=LISTING_CUT), *normal)
+    result = assess(h, S, NOW)
+    assert result.healthy and result.problems == ()
+    ((rule, detail),) = warnings(h)
+    assert rule == "limits"
+    assert "listing_pages=20 (PANTAU_MAX_LISTING_PAGES) stopped at http://x/berita?hal=21" in detail
+    assert warnings(history(run(1), replace(run(2), limits=LISTING_CUT), *normal)) == []
+    table = health_table([result])
+    assert "warnings (not unhealthy):" in table and "kominfo-babel: limits: last run cut by listing_pages=20" in table
+    assert table.endswith("0 of 1 sources unhealthy")
+
+
+def test_a_skipped_run_is_not_judged_and_the_last_crawled_runs_limits_still_show() -> None:
+    normal = [run(d) for d in range(3, 7)]
+    skipped = run(1, "skipped", new=0, requests=0)
+    h = history(replace(skipped, skipped={"source_busy": 1}), replace(run(2), limits=LISTING_CUT),
+                *normal)
+    result = assess(h, S, NOW)
+    assert result.healthy and result.last_status == "skipped"
+    assert [w[0] for w in warnings(h)] == ["limits", "skipped"]
+    # skipped runs neither make nor break a failing streak, nor a silence
+    failed = run(2, "failed", new=0, errors={"dns": 1})
+    assert rules(history(skipped, failed, skipped, *normal)) == []
+    assert rules(history(skipped, failed, skipped, failed, *normal)) == ["failing"]
+    assert rules(history(*(replace(skipped, started=run(d).started) for d in (0.2, 0.5, 0.8)),
+                         *normal)) == []
+    assert rules(history(skipped, skipped)) == []
+
+
+def test_read_histories_decodes_limits_and_skipped(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        store.register_sources([Source(name="lumajang", url="http://x/", kind="government",
+                                       region=None)])
+        row = store.start_run("r1", "lumajang", None)
+        store.finish_run(row, "lumajang", {"requests": 3, "pages": 3}, "ok", LISTING_CUT)
+        store.skip_run("r2", "lumajang", None, "source_busy")
+    with Store(db, readonly=True) as store:
+        (h,) = read_histories(store, HealthSettings())
+    assert [r.status for r in h.runs] == ["skipped", "ok"]
+    assert h.runs[0].skipped == {"source_busy": 1} and h.runs[1].limits == LISTING_CUT
+    assert h.last_crawled() is h.runs[1]
 
 
 def test_settings_from_the_health_table_refuse_unknown_keys(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from crawler.exitcodes import SOME_FAILED
 from tests.conftest import FAST, REPO, crawl
 
 
@@ -86,7 +87,7 @@ def test_a_site_that_is_down_is_recorded_and_the_others_are_crawled(tmp_path: Pa
         config = yaml.safe_load(sites.sources_yaml(["lumajang"]))
         config["sources"].append({"name": "situs-mati", "url": f"http://127.0.0.60:{dead_port}/"})
         sources.write_text(yaml.safe_dump(config), encoding="utf-8")
-        result = crawl(sources, tmp_path / "p.db", "--since", "2017-01-01")
+        result = crawl(sources, tmp_path / "p.db", "--since", "2017-01-01", expect=SOME_FAILED)
     runs = result.runs()
     assert runs["situs-mati"]["status"] == "failed"
     assert runs["situs-mati"]["errors"].get("connection_refused", 0) >= 1

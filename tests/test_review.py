@@ -28,7 +28,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from crawler.review_cli import serve
-from pipelines.storage import Store, facet_lists
+from pipelines.storage import FrontierEntry, Store, facet_lists
 from review.app import create_app
 from review.auth import AuthConfig, BindRefused, check_bind, hash_password, load_auth
 from review.filters import parse_filters
@@ -400,12 +400,58 @@ def test_digest_groups_yesterdays_marked_stories(client: FlaskClient) -> None:
     assert page(client, "/digest?day=2000-01-01").cssselect("p.empty")
 
 
-def test_runs_page_shows_runs_and_each_sources_state(client: FlaskClient) -> None:
+def test_runs_page_shows_runs_and_each_sources_state(client: FlaskClient, db_path: Path) -> None:
     doc = page(client, "/runs")
     names = [r.cssselect("th a")[0].text_content() for r in doc.cssselect("tr.source-row")]
     assert names == ["detikkasus", "kominfo-babel", "lumajang", "tribratanews-tulungagung"]
     assert doc.cssselect("tr.source-row")[0].cssselect(".badge")[0].text_content() == "ok"
     assert "timeout: 1" in doc.cssselect("tr.run-row")[0].text_content()
+    assert doc.cssselect("tr.run-row td.limits")[0].text_content() == "–"
+    assert doc.cssselect("section.dropped p.empty")      # the latest run dropped nothing
+
+    # a later run: lumajang cut by a limit, kominfo-babel skipped (another crawl held it), and
+    # two pages dropped, with a scraped URL and detail that carry markup
+    hostile_url = 'http://lumajang.example.id/berita/<script>alert(12)</script>'
+    hostile_detail = 'not an article: <img src=x onerror="alert(13)">: no body'
+    cut = {"listing_pages": {"limit": 20, "hits": 1, "at": "http://lumajang.example.id/berita?hal=21",
+                             "setting": "PANTAU_MAX_LISTING_PAGES"}}
+    with Store(db_path) as store:
+        row = store.start_run("def456", "lumajang", None)
+        store.finish_run(row, "lumajang", {"requests": 25, "pages": 24, "new_articles": 20}, "ok", cut)
+        store.skip_run("def456", "kominfo-babel", None, "source_busy")
+        for key, url, detail in (("k1", hostile_url, hostile_detail),
+                                 ("k2", "javascript:alert(14)", "garbage: javascript:alert(14)")):
+            store.queue([FrontierEntry(key=key, url=url, source="lumajang", kind="article",
+                                       via="listing", since=None)], "def456")
+            store.settle(key, "dropped", "def456", reason="not_article", detail=detail)
+        store.keep_dropped_page("k1", hostile_url, "lumajang", b"<p>x</p>", http_status=200,
+                                content_type="text/html", encoding="utf-8")
+    doc = page(client, "/runs")
+    assert_inert(doc)
+    runs = {r.cssselect("td")[1].text_content(): r for r in doc.cssselect("tr.run-row")[:2]}
+    limits = runs["lumajang"].cssselect("td.limits")[0].text_content()
+    assert "listing_pages=20 (PANTAU_MAX_LISTING_PAGES) @ http://lumajang.example.id/berita?hal=21" in limits
+    skipped = runs["kominfo-babel"]
+    assert "run-skipped" in skipped.get("class")
+    assert skipped.cssselect(".badge")[0].text_content() == "skipped"
+    assert skipped.cssselect("small.busy")[0].text_content() == MESSAGES["runs.busy"][0]
+    assert doc.cssselect("section.runs p.note")
+    state = {r.cssselect("th a")[0].text_content(): r for r in doc.cssselect("tr.source-row")}
+    assert state["kominfo-babel"].cssselect(".badge")[0].text_content() == "skipped"
+    assert "def456" in doc.cssselect("section.dropped h2")[0].text_content()
+    dropped = doc.cssselect("tr.dropped-row")
+    assert len(dropped) == 2
+    by_url = {r.cssselect("td.url")[0].text_content(): r for r in dropped}
+    first = by_url[hostile_url]                          # shown as text, escaped
+    assert first.cssselect("td.detail")[0].text_content() == hostile_detail
+    assert first.cssselect("td")[2].text_content() == "not_article"
+    assert first.cssselect("td")[4].text_content() == MESSAGES["yes"][0]
+    (link,) = first.cssselect("td.url a")
+    assert link.get("href") == hostile_url and "noopener" in link.get("rel")
+    assert not by_url["javascript:alert(14)"].cssselect("a")   # never a javascript: link
+    assert by_url["javascript:alert(14)"].cssselect("td")[4].text_content() == MESSAGES["no"][0]
+    raw = client.get("/runs").data.decode()
+    assert "<script>alert(12)" not in raw and "<img src=x" not in raw
 
 
 def test_not_found_uses_the_error_page(client: FlaskClient) -> None:

@@ -121,3 +121,124 @@ def test_the_run_writes_its_rows_from_the_stats_and_saves_validators_of_clean_ru
         assert rows["polres"]["new_articles"] == 1 and rows["kominfo"]["errors"] == {"http_500": 1}
         assert store.validators("http://polres/feed") == ('"polres"', None)
         assert store.validators("http://kominfo/feed") == (None, None)   # a run with errors
+
+
+# failed pages named by kind: maxsize, gzip bombs, redirect loops ---------------------------------
+# Real exceptions from Scrapy's own code: its maxsize helpers, its Twisted-exception wrapper and its
+# middlewares fed real Request/Response objects (the end-to-end path is test_crawl's demo crawl).
+# Imports stay inside the tests so this block is one piece.
+
+def test_a_page_over_download_maxsize_is_too_large_and_other_cancellations_stay_cancelled() -> None:
+    from scrapy import Request
+    from scrapy.core.downloader.handlers._base_streaming import BaseStreamingDownloadHandler
+    from scrapy.exceptions import DownloadCancelledError
+    from scrapy.utils._download_handlers import wrap_twisted_exceptions
+    from twisted.internet.defer import CancelledError
+
+    request = Request("http://127.0.0.7/berita/rekap-laporan-kamtibmas-setahun-penuh")
+    for expected in (True, False):    # announced by Content-Length, or counted while streaming
+        with pytest.raises(DownloadCancelledError) as cancelled:
+            BaseStreamingDownloadHandler._cancel_maxsize(9 * 2**20, 8 * 2**20, request, expected=expected)
+        assert "larger than download max size (8388608)" in str(cancelled.value)
+        assert error_kind(cancelled.value) == "too_large"
+    # what the HTTP/1.1 handler raises for a body without Content-Length that grows past the
+    # limit, and for any other cancelled Deferred: nothing in it says why, so it stays cancelled
+    with pytest.raises(DownloadCancelledError) as bare:
+        with wrap_twisted_exceptions():
+            raise CancelledError()
+    assert str(bare.value) == "" and error_kind(bare.value) == "cancelled"
+    # Scrapy < 2.14 raised Twisted's CancelledError with its own maxsize message
+    old = CancelledError(f"Cancelling download of {request.url}: expected response size (9437184) "
+                         f"larger than download max size (8388608).")
+    assert error_kind(old) == "too_large"
+
+
+def test_scrapy_refusals_of_a_gzip_bomb_a_redirect_loop_and_an_oversized_page_are_named() -> None:
+    import gzip
+    from datetime import datetime
+    from urllib.parse import parse_qsl, urlsplit
+
+    from scrapy import Request
+    from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+    from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.http import HtmlResponse, Response
+    from scrapy.utils._download_handlers import get_maxsize_msg
+
+    from crawler.demo.model import WIB
+    from crawler.demo.model import Request as DemoRequest
+    from crawler.demo.sites import build_sites
+    from crawler.demo.templates.broken import BrokenPortal, gzip_bomb
+    from crawler.runstats import ignored_kind
+
+    crawler = get_crawler(settings_dict={"DOWNLOAD_MAXSIZE": 8 * 2**20})
+    url = "http://127.0.0.7/berita/arsip-berita-terkompresi-tanpa-batas"
+    inflate = HttpCompressionMiddleware.from_crawler(crawler)
+    with pytest.raises(IgnoreRequest) as bomb:
+        inflate.process_response(Request(url), Response(url, body=gzip_bomb(),
+                                                        headers={"Content-Encoding": "gzip"}))
+    assert ignored_kind(bomb.value) == "decompression_bomb"
+    with pytest.raises(IgnoreRequest) as small_limit:   # a per-request limit, same refusal
+        inflate.process_response(Request(url, meta={"download_maxsize": 4096}),
+                                 Response(url, body=gzip.compress(b"<p>berita</p>" * 1000),
+                                          headers={"Content-Encoding": "gzip"}))
+    assert ignored_kind(small_limit.value) == "decompression_bomb"
+    fine = inflate.process_response(Request(url), Response(url, body=gzip.compress(b"<p>berita</p>"),
+                                                           headers={"Content-Encoding": "gzip"}))
+    assert fine.body == b"<p>berita</p>"
+
+    # the demo portal's loop, answered by its own template, followed by Scrapy's middleware
+    site = build_sites(datetime(2026, 11, 20, 10, 0, tzinfo=WIB))["portal-rusak"]
+    base = "http://127.0.0.7"
+    follow = RedirectMiddleware.from_crawler(crawler)
+    request, hops = Request(base + BrokenPortal.LOOP_A), 0
+    with pytest.raises(IgnoreRequest) as loop:
+        while True:
+            parts = urlsplit(request.url)
+            reply = site.serve(DemoRequest(path=parts.path, query=dict(parse_qsl(parts.query)),
+                                           target=parts.path, base_url=base))
+            request = follow.process_response(request, HtmlResponse(request.url, status=reply.status,
+                                                                   headers=reply.headers, request=request))
+            hops += 1
+    assert hops == crawler.settings.getint("REDIRECT_MAX_TIMES")
+    assert str(loop.value) == "max redirections reached" and ignored_kind(loop.value) == "redirect_loop"
+
+    # any other refusal that names the size limit (no Scrapy middleware raises one today)
+    other = IgnoreRequest(get_maxsize_msg(9 * 2**20, 8 * 2**20, Request(url), expected=True))
+    assert ignored_kind(other) == "too_large"
+
+
+def test_robots_offsite_and_http_errors_are_not_page_errors() -> None:
+    from scrapy import Request, Spider
+    from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+    from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+    from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+    from scrapy.http import Response
+    from scrapy.robotstxt import ProtegoRobotParser
+    from scrapy.spidermiddlewares.httperror import HttpError, HttpErrorMiddleware
+    from scrapy.utils.misc import build_from_crawler
+
+    from crawler.runstats import ignored_kind
+
+    class Polres(Spider):
+        name = "polres"
+        allowed_domains = ["polres.example"]
+
+    crawler = get_crawler(Polres, {"ROBOTSTXT_OBEY": True})
+    crawler.spider = Polres.from_crawler(crawler)
+    robots = RobotsTxtMiddleware.from_crawler(crawler)
+    parser = build_from_crawler(ProtegoRobotParser, crawler, b"User-agent: *\nDisallow: /pracetak/\n")
+    with pytest.raises(IgnoreRequest) as forbidden:
+        robots.process_request_2(parser, Request("http://polres.example/pracetak/draf"))
+    offsite = OffsiteMiddleware.from_crawler(crawler)
+    offsite.spider_opened(crawler.spider)
+    with pytest.raises(IgnoreRequest) as elsewhere:
+        offsite.process_request(Request("http://lain.example/berita/x"))
+    gone = Request("http://polres.example/berita/dihapus")
+    with pytest.raises(HttpError) as http_error:
+        HttpErrorMiddleware.from_crawler(crawler).process_spider_input(
+            Response(gone.url, status=404, request=gone))
+    assert [ignored_kind(e.value) for e in (forbidden, elsewhere, http_error)] == [None, None, None]
+    assert ignored_kind(IgnoreRequest()) is None
+    assert ignored_kind(DownloadCancelledError("larger than download max size (1)")) is None  # not ignored
+

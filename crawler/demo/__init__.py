@@ -13,7 +13,7 @@ lumajang (government)             home-grown CMS: /berita?hal=N only; no robots,
 globalinvestigasi (news)          Blogger: paged Atom feed, "Posting Lama", labels, ?m=1 copies
 tribratanews-tulungagung (police) WordPress: Google News sitemap in robots.txt, /page/N/
 portal-rusak (news)               500-then-200, 404, 3-hop redirect, slow page, windows-1252,
-                                  PDF, garbage bytes
+                                  PDF, garbage bytes, a 9 MiB page, a gzip bomb, a redirect loop
 ================================  ===========================================================
 
 Modules: :mod:`.text` (article generator), :mod:`.model` (data), :mod:`.templates` (site kinds),

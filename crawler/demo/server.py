@@ -32,7 +32,14 @@ from urllib.parse import parse_qsl, urlsplit
 import yaml
 
 from crawler.demo.model import Reply, Request, Site
-from crawler.demo.sites import aware, build_big_site, build_sites, default_now, publish
+from crawler.demo.sites import (
+    aware,
+    build_archive_site,
+    build_big_site,
+    build_sites,
+    default_now,
+    publish,
+)
 
 
 @dataclass
@@ -181,15 +188,21 @@ class DemoSites:
     then the next ones), as a context manager.
 
     `slow_seconds` is how long the broken portal's slow article takes; `big_site_articles` > 0
-    also serves the benchmark site as ``big``.
+    also serves the benchmark site as ``big``, `archive_site_articles` > 0 a regency CMS reachable
+    only through its listing pages as ``archive`` (``archive_per_page`` a page). `only` serves
+    just the extra sites, without the six demo sites.
     """
 
     def __init__(self, now: datetime | None = None, first_host: int = 2, slow_seconds: float = 5.0,
-                 big_site_articles: int = 0) -> None:
+                 big_site_articles: int = 0, archive_site_articles: int = 0,
+                 archive_per_page: int = 20, only_extra: bool = False) -> None:
         self.now = aware(now) if now is not None else default_now()
-        self.sites: dict[str, Site] = build_sites(self.now, slow_seconds)
+        self.sites: dict[str, Site] = {} if only_extra else build_sites(self.now, slow_seconds)
         if big_site_articles > 0:
             self.sites["big"] = build_big_site(self.now, big_site_articles)
+        if archive_site_articles > 0:
+            self.sites["archive"] = build_archive_site(self.now, archive_site_articles,
+                                                       archive_per_page)
         self.servers: dict[str, FixtureServer] = {
             name: FixtureServer(site, f"127.0.0.{first_host + i}") for i, (name, site) in enumerate(self.sites.items())}
         self._batches = 0

@@ -21,7 +21,7 @@ from crawler.demo.text import Draft, Region, generate_many, slugify
 from pipelines.vocabulary import WIB
 
 __all__ = ["FixtureArticle", "Site", "Request", "Reply", "SPECS", "build_sites", "build_big_site",
-           "publish", "load_seed", "not_found"]
+           "build_archive_site", "publish", "load_seed", "not_found"]
 
 PAGES = Path(__file__).with_name("pages")
 
@@ -204,6 +204,27 @@ def build_big_site(now: datetime, n_articles: int) -> Site:
     finish(template, articles)
     return Site(name="big", kind="news", region="Jawa Timur", articles=articles, template=template,
                 display_name="Kabar Jatim Raya", slow_seconds=0.0)
+
+
+def build_archive_site(now: datetime, n_articles: int, per_page: int = 20,
+                       days: float = 25.0) -> Site:
+    """A regency CMS whose archive is reachable only through its ``?hal=N`` listing (no feed,
+    no sitemap, no robots.txt): `n_articles` posts spread over the last `days` (inside a first
+    crawl's 30-day window), `per_page` a page. What limits and interrupted crawls are tested on.
+    """
+    now = aware(now)
+    template = templates.RegencyCms(per_page=per_page)
+    rng = random.Random("archive")
+    drafts = generate_many("archive", LUMAJANG, now, n_articles)
+    ages = sorted(rng.uniform(0.05, days) for _ in drafts)
+    for draft, age in zip(drafts, ages, strict=True):
+        draft.published = (now - timedelta(days=age)).replace(second=0, microsecond=0)
+    taken: set[str] = set()
+    articles = [from_draft(template, d, 50000 + i, taken, rng, LUMAJANG.kota)
+                for i, d in enumerate(reversed(drafts))]
+    finish(template, articles)
+    return Site(name="archive", kind="government", region="Kabupaten Lumajang", articles=articles,
+                template=template, display_name="Arsip Berita Kabupaten Lumajang", slow_seconds=0.0)
 
 
 def publish(site: Site, when: datetime, count: int, batch: int) -> list[FixtureArticle]:

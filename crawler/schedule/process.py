@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from crawler.exitcodes import ALL_BUSY, RUN_CODES
 from crawler.schedule.config import CrawlSettings
 
 log = logging.getLogger("pantau.scheduler")
@@ -135,12 +136,15 @@ def judge(ending: str | None, code: int, rows: Sequence[Mapping[str, Any]],
     """The run's outcome and a one-line detail, from how it ended and what it wrote."""
     if ending:
         return ending, f"crawl ended by the scheduler ({ending}), exit status {code}"
-    if code != 0:
+    if code not in RUN_CODES:
         return "crashed", f"crawl exited with status {code}"
     if not rows or orphans:
         return "crashed", "crawl exited without finishing its run rows"
-    if any(r["status"] == "interrupted" for r in rows):
+    crawled = [r for r in rows if r["status"] != "skipped"]
+    if code == ALL_BUSY or not crawled:
+        return "busy", "another crawl holds every source of this group"
+    if any(r["status"] == "interrupted" for r in crawled):
         return "interrupted", "the crawl closed before the end (CLOSESPIDER_TIMEOUT or a signal)"
-    if all(r["status"] == "failed" for r in rows):
+    if all(r["status"] == "failed" for r in crawled):
         return "failed", "every source failed"
     return "ok", ""

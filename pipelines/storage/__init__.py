@@ -12,11 +12,14 @@ Modules::
 
     connection.py  connect(path, readonly=...): the pragmas, set once; write_transaction():
                    BEGIN IMMEDIATE, so a writer waits for a busy database instead of failing
-    schema.py      the one migration history (m001…m004), applied when a writer opens the file
+    schema.py      the one migration history (m001…m005), applied when a writer opens the file
     filters.py     ArticleFilter: one filter, one meaning, turned into SQL in one place
     store.py       Store (a context manager) and StorePool, assembled from the parts below
     articles.py    articles, aliases, raw pages, lists, full-text search, stories' mirror
     runs.py        sources, crawl runs, HTTP validators, run histories for source health
+    frontier.py    the durable frontier: every URL a crawl means to fetch and how it ended,
+                   dropped pages' raw HTML, which guessed discovery paths a source lacks
+    leases.py      one crawl per source at a time, across processes
     reviews.py     mark(): operators' marks, whole stories at a time, recorded in ``reviews``
     inbox.py       the review inbox: story pages, facet counts, snippets, exports, digest
     stories.py     StoryIndex: the near-duplicate index (the rules are in pipelines/dedup.py)
@@ -26,7 +29,8 @@ Tables of the Pantau database (``datasette pantau.db`` shows them): ``sources``,
 (``url`` the address the site names, ``url_key`` its identity, unique; ``status`` the review
 state; ``score``, ``kamtibmas``, ``topics``, ``region``, ``province`` and their evidence;
 ``story_id``), ``articles_fts`` (FTS5 over title and text), ``url_aliases``, ``raw_pages``
-(zlib HTML), ``crawl_runs``, ``http_validators``, ``reviews``, and the story index's
+(zlib HTML), ``crawl_runs`` (with the ``limits`` a run hit), ``http_validators``, ``reviews``,
+``frontier``, ``dropped_pages``, ``source_leases``, ``discovery_paths``, and the story index's
 ``stories``, ``story_members``, ``minhash_bands``, ``story_facts``, ``story_index_settings``.
 """
 
@@ -34,6 +38,7 @@ from pipelines.storage.articles import NewArticle, RawPage
 from pipelines.storage.base import iso, to_utc_iso, utc_now
 from pipelines.storage.connection import BUSY_TIMEOUT_MS, DatabaseError, DatabaseMissing, is_busy
 from pipelines.storage.filters import MARKS, STATUSES, ArticleFilter, day_bounds, fts_query
+from pipelines.storage.frontier import FrontierEntry, RetryPolicy
 from pipelines.storage.inbox import (
     EXPORT_COLUMNS,
     Count,
@@ -52,7 +57,7 @@ from pipelines.storage.stories import IndexSettingsMismatch, StoryIndex, StoryIn
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "EXPORT_COLUMNS", "INBOX_INDEXES", "MARKS", "MARK_ROW", "STATUSES",
-    "ArticleFilter", "Count", "Cursor", "DatabaseError", "DatabaseMissing", "FacetCounts", "IndexSettingsMismatch",
+    "ArticleFilter", "Count", "FrontierEntry", "RetryPolicy", "Cursor", "DatabaseError", "DatabaseMissing", "FacetCounts", "IndexSettingsMismatch",
     "MarkResult", "NewArticle", "RawPage", "Store", "StorePool", "StoryIndex",
     "StoryIndexError", "UnknownMark", "adjust_counts", "day_bounds", "ensure_database",
     "facet_lists", "facet_tasks", "fts_query", "is_busy", "iso", "json_topics", "merge_facets",

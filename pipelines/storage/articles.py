@@ -150,6 +150,16 @@ class ArticlesMixin(StoreBase):
                                [story_id, article_id])
         return story_id
 
+    def articles_without_story(self, sources: Iterable[str]) -> list[dict[str, Any]]:
+        """Stored articles of these sources that have no story yet (a crawl killed between
+        storing and indexing, by a release before stories were written with the article)."""
+        wanted = list(sources)
+        if not wanted:
+            return []
+        return self._dicts(
+            f"select id, text, published from articles where story_id is null and source in "
+            f"({','.join('?' * len(wanted))}) order by id", wanted)
+
     def story_copies(self, article_id: int, *, by: str = "published") -> list[dict[str, Any]]:
         """The other articles of this article's story (the same press release elsewhere),
         earliest first (``by="published"``) or best first (``by="score"``)."""

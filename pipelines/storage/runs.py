@@ -78,37 +78,58 @@ class RunsMixin(StoreBase):
                 [run_id, source, iso(utc_now()), iso(since)])
         return int(cur.lastrowid or 0)
 
-    def finish_run(self, row_id: int, source: str, counts: Mapping[str, Any], status: str) -> None:
-        """Close one run row with its counts; an ``ok`` run moves the source's window on."""
-        errors = dict(counts.get("errors", {}))
+    def update_run(self, row_id: int, counts: Mapping[str, Any],
+                   limits: Mapping[str, Any] | None = None) -> None:
+        """Write a running run's counts so far (a killed run's row still says what it did)."""
+        with self.write():
+            self._conn.execute(
+                f"update crawl_runs set {_COUNT_SET}, limits = ?, updated = ? where id = ?",
+                [*_count_values(counts), _limits_json(limits), iso(utc_now()), row_id])
+
+    def finish_run(self, row_id: int, source: str, counts: Mapping[str, Any], status: str,
+                   limits: Mapping[str, Any] | None = None) -> None:
+        """Close one run row with its counts and the limits it hit; an ``ok`` run moves the
+        source's window on (what a limit cut stays in the frontier with its own window)."""
         now = iso(utc_now())
         with self.write():
             self._conn.execute(
-                "update crawl_runs set ended = ?, status = ?, requests = ?, pages = ?, "
-                "new_articles = ?, known_skipped = ?, too_old = ?, not_articles = ?, errors = ?, "
-                "error_count = ?, skipped = ? where id = ?",
-                [now, status, counts.get("requests", 0), counts.get("pages", 0),
-                 counts.get("new_articles", 0), counts.get("known_skipped", 0),
-                 counts.get("too_old", 0), counts.get("not_articles", 0),
-                 json.dumps(errors, sort_keys=True), sum(errors.values()),
-                 json.dumps(dict(counts.get("skipped", {})), sort_keys=True), row_id])
+                f"update crawl_runs set ended = ?, status = ?, {_COUNT_SET}, limits = ?, "
+                f"updated = ? where id = ?",
+                [now, status, *_count_values(counts), _limits_json(limits), now, row_id])
             self._conn.execute("update sources set last_crawl_at = ? where name = ?", [now, source])
             if status == "ok":
                 self._conn.execute(
                     "update sources set last_success_at = "
                     "(select started from crawl_runs where id = ?) where name = ?", [row_id, source])
 
-    def mark_interrupted_runs(self, run_ids: Sequence[str] = ()) -> int:
-        """Close rows left ``running`` by a killed crawl as ``interrupted`` (all of them, or
-        only those of the given run ids: the scheduler closes its own crawl's rows and leaves a
-        manual crawl running beside it alone). Returns how many were closed."""
+    def skip_run(self, run_id: str, source: str, since: datetime | None, why: str) -> int:
+        """A source this run did not crawl (another crawl holds it): a row that says so."""
+        now = iso(utc_now())
+        with self.write():
+            cur = self._conn.execute(
+                "insert into crawl_runs (run_id, source, started, ended, status, since, requests, "
+                "pages, new_articles, known_skipped, too_old, not_articles, errors, error_count, "
+                "skipped, limits, updated) values (?, ?, ?, ?, 'skipped', ?, 0, 0, 0, 0, 0, 0, "
+                "'{}', 0, ?, '{}', ?)",
+                [run_id, source, now, now, iso(since), json.dumps({why: 1}), now])
+        return int(cur.lastrowid or 0)
+
+    def mark_interrupted_runs(self, run_ids: Sequence[str] = (), *,
+                              sources: Sequence[str] = ()) -> int:
+        """Close rows left ``running`` by a killed crawl as ``interrupted``: those of the given
+        run ids (the scheduler closes its own crawl's rows), or of the given sources (a crawl
+        that just took their leases, so whoever ran them is gone), or all of them. The counts
+        written while the run went are kept. Returns how many were closed."""
         where, args = "status = 'running'", [iso(utc_now())]
         if run_ids:
             where += f" and run_id in ({placeholders(run_ids)})"
             args += list(run_ids)
+        if sources:
+            where += f" and source in ({placeholders(sources)})"
+            args += list(sources)
         with self.write():
             cur = self._conn.execute(
-                f"update crawl_runs set status = 'interrupted', ended = coalesce(ended, ?) "
+                f"update crawl_runs set status = 'interrupted', ended = coalesce(ended, updated, ?) "
                 f"where {where}", args)
         return cur.rowcount
 
@@ -146,8 +167,22 @@ class RunsMixin(StoreBase):
         return rows
 
 
+_COUNT_COLUMNS = ("requests", "pages", "new_articles", "known_skipped", "too_old", "not_articles")
+_COUNT_SET = ", ".join(f"{c} = ?" for c in (*_COUNT_COLUMNS, "errors", "error_count", "skipped"))
+
+
+def _count_values(counts: Mapping[str, Any]) -> list[Any]:
+    errors = dict(counts.get("errors", {}))
+    return [*(counts.get(c, 0) for c in _COUNT_COLUMNS), json.dumps(errors, sort_keys=True),
+            sum(errors.values()), json.dumps(dict(counts.get("skipped", {})), sort_keys=True)]
+
+
+def _limits_json(limits: Mapping[str, Any] | None) -> str:
+    return json.dumps(dict(limits or {}), sort_keys=True, ensure_ascii=False)
+
+
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("errors", "skipped"):
+    for key in ("errors", "skipped", "limits"):
         try:
             row[key] = json.loads(row.get(key) or "{}")
         except ValueError:

@@ -157,6 +157,51 @@ def m004_story_index_in_one_history(db: sqlite_utils.Database) -> None:
             db.execute("DELETE FROM _sqlite_migrations WHERE migration_set = ?", [name])
 
 
+@migrations()
+def m005_durable_frontier_leases_limits(db: sqlite_utils.Database) -> None:
+    """Issue 11: nothing lost when a crawl stops, shares its database or hits a limit.
+
+    - ``frontier``: every URL a crawl discovered, with its state, so the next run finishes what
+      an interrupted or limited run left (``pipelines/storage/frontier.py``);
+    - ``dropped_pages``: the raw HTML of pages not stored, for ``pantau reextract --dropped``;
+    - ``source_leases``: one crawl per source at a time, across processes;
+    - ``discovery_paths``: which guessed discovery paths (sitemap probes) a source lacks;
+    - ``crawl_runs.limits``: which limit cut a run's work and where (JSON), and
+      ``crawl_runs.updated``: counts are written while the run goes, not only at its end.
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS frontier (key TEXT PRIMARY KEY, url TEXT NOT NULL, "
+        "source TEXT NOT NULL, kind TEXT NOT NULL, via TEXT, found_on TEXT, chain TEXT, "
+        "depth INTEGER NOT NULL DEFAULT 1, template TEXT, since TEXT, listed_published TEXT, "
+        "state TEXT NOT NULL DEFAULT 'queued', reason TEXT, detail TEXT, "
+        "attempts INTEGER NOT NULL DEFAULT 0, first_seen TEXT NOT NULL, last_tried TEXT, "
+        "next_try TEXT, run_id TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS frontier_source_state ON frontier(source, state, first_seen)")
+    db.execute("CREATE INDEX IF NOT EXISTS frontier_run_state ON frontier(run_id, state)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS dropped_pages (key TEXT PRIMARY KEY, url TEXT NOT NULL, "
+        "source TEXT NOT NULL, fetched_at TEXT NOT NULL, http_status INTEGER, content_type TEXT, "
+        "encoding TEXT, html_zlib BLOB)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS dropped_pages_fetched ON dropped_pages(fetched_at)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS source_leases (source TEXT PRIMARY KEY, holder TEXT NOT NULL, "
+        "pid INTEGER, host TEXT, acquired_at TEXT NOT NULL, heartbeat_at TEXT NOT NULL, "
+        "expires_at TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS discovery_paths (source TEXT NOT NULL, url TEXT NOT NULL, "
+        "kind TEXT NOT NULL, status TEXT NOT NULL, articles INTEGER NOT NULL DEFAULT 0, "
+        "checked_at TEXT NOT NULL, missing_since TEXT, PRIMARY KEY (source, url))"
+    )
+    runs = db["crawl_runs"]
+    if "limits" not in runs.columns_dict:
+        runs.add_column("limits", str)
+    if "updated" not in runs.columns_dict:
+        runs.add_column("updated", str)
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the pending migrations (the caller holds the write lock); their names."""
     pending = [m.name for m in migrations.pending(db)]

@@ -21,13 +21,15 @@ import sqlite_utils
 
 from pipelines.storage.articles import ArticlesMixin
 from pipelines.storage.connection import DatabaseError, connect, write_transaction
+from pipelines.storage.frontier import FrontierMixin
 from pipelines.storage.inbox import InboxMixin
+from pipelines.storage.leases import LeasesMixin
 from pipelines.storage.reviews import ReviewsMixin
 from pipelines.storage.runs import RunsMixin
 from pipelines.storage.schema import migrate, pending
 
 
-class Store(ArticlesMixin, RunsMixin, ReviewsMixin, InboxMixin):
+class Store(ArticlesMixin, RunsMixin, FrontierMixin, LeasesMixin, ReviewsMixin, InboxMixin):
     """A Pantau database. ``Store(path)`` creates or migrates it; ``readonly=True`` only reads."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False, migrate: bool = True) -> None:
