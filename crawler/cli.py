@@ -27,6 +27,7 @@ from tabulate import tabulate
 
 from crawler.cli_options import db_option, json_option
 from crawler.exitcodes import crawl_exit_code
+from crawler.health import limit_text
 from crawler.ops_cli import health, schedule
 from crawler.review_cli import review_password, serve
 from crawler.settings import user_agent
@@ -118,9 +119,9 @@ def summary_rows(db: str, run_id: str) -> list[dict[str, Any]]:
 
 
 def limits_text(limits: dict[str, Any]) -> str:
-    """``listing_pages=20 (at …/berita?hal=21)``: the limits a run hit, or ``-``."""
-    return ", ".join(f"{name}={int(v['limit']) if float(v['limit']).is_integer() else v['limit']}"
-                     f" (at {v['at']})" for name, v in sorted(limits.items())) or "-"
+    """``listing_pages=20 (PANTAU_MAX_LISTING_PAGES) stopped at …``: the limits a run hit
+    (worded as ``pantau health`` words them), or ``-``."""
+    return "; ".join(limit_text(name, v) for name, v in sorted(limits.items())) or "-"
 
 
 def print_summary(db: str, run_id: str) -> list[dict[str, Any]]:

@@ -228,7 +228,7 @@ def test_a_listing_limit_is_recorded_and_later_runs_complete_the_archive(
     assert run["status"] == "ok"
     first_new = run["new_articles"]     # 20 pages of 20, and the five oldest in "BANYAK DIBACA"
     assert first_new == 405
-    assert "listing_pages=20 (at " in first.stdout
+    assert "listing_pages=20 (PANTAU_MAX_LISTING_PAGES) stopped at " in first.stdout
     queued = rows(db, "select url, state from frontier where kind = 'listing' and state = 'queued'")
     assert [urlsplit(r["url"]).query for r in queued] == ["hal=21"]
     health = run_pantau("health", "--db", str(db))
@@ -377,3 +377,22 @@ def test_an_article_a_killed_crawl_left_without_its_story_gets_one_at_the_next_r
     result = crawl(sources, db)
     assert "gave 3 stored articles their stories" in result.stderr
     assert_complete(db)
+
+
+def test_retention_removes_old_raw_pages_and_finished_rows_but_keeps_what_stops_refetching(
+        tmp_path: Path) -> None:
+    from pipelines.storage import FrontierEntry, Store, utc_now
+
+    with Store(tmp_path / "p.db") as store:
+        store.queue([FrontierEntry(key=k, url=f"http://x/{k}", source="s", kind="article",
+                                   via="listing", since=None) for k in ("kept", "gone", "open")],
+                    "r1")
+        store.settle("kept", "dropped", "r1", reason="not_article", detail="no body")
+        store.keep_dropped_page("kept", "http://x/kept", "s", b"<html></html>", http_status=200,
+                                content_type="text/html", encoding="utf-8")
+        store.settle("gone", "stored", "r1")
+        assert store.prune_dropped_pages(utc_now() + timedelta(days=1)) == 1
+        assert [r["reason"] for r in store.dropped()] == ["not_article"]
+        assert not store.dropped()[0]["raw_kept"]
+        assert store.finished_keys({"s": utc_now()}) == {"kept"}
+        assert [r["key"] for r in store.open_work(["s"])] == ["open"]

@@ -119,7 +119,7 @@ def test_health_and_runs_name_the_limit_that_cut_a_run(sites: DemoSites, tmp_pat
     (entry,) = json.loads(run_pantau("health", "--db", str(db), "--json").stdout)
     assert entry["healthy"] is True and [w["rule"] for w in entry["warnings"]] == ["limits"]
     runs = pantau("runs", "--db", str(db)).stdout
-    assert "listing_pages=1 (at " in runs
+    assert "listing_pages=1 (PANTAU_MAX_LISTING_PAGES) stopped at " in runs
 
 
 def test_health_names_the_pages_limit(sites: DemoSites, tmp_path: Path) -> None:

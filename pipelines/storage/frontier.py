@@ -224,10 +224,14 @@ class FrontierMixin(StoreBase):
             self._conn.execute("delete from dropped_pages where key = ?", [key])
 
     def prune_dropped_pages(self, older_than: datetime) -> int:
-        """Raw pages of dropped URLs past the retention period are deleted (the row stays)."""
+        """Past the retention period: raw pages of dropped URLs are deleted (their rows stay:
+        they keep the URL from being fetched again), and rows of stored articles and decided
+        pages go (the ``articles`` table and its aliases know those URLs for good)."""
         with self.write():
             cur = self._conn.execute("delete from dropped_pages where fetched_at < ?",
                                      [iso(older_than)])
+            self._conn.execute("delete from frontier where state in ('stored', 'done') "
+                               "and last_tried < ?", [iso(older_than)])
         return cur.rowcount
 
     # discovery memory ------------------------------------------------------------------------
