@@ -24,7 +24,9 @@ rule is narrow for that reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from lxml.cssselect import CSSSelector
@@ -106,6 +108,111 @@ def _holder_class(classes: str) -> bool:
     return bool(_HOLDER_RE.search(classes))
 
 
+# ---------------------------------------------------------------- the guard every deleting rule obeys
+
+_PROSE_TAGS = frozenset({"p", "blockquote"})  # <p>-like: where a story's sentences sit
+STORY_GUARD_MIN_WORDS = 20  # prose side by side under one parent: a four-sentence release has ~40
+STORY_PART_SHARE = 0.25  # a sibling block of the same family with this share of the story is a part of it
+
+
+def _prose_words(element: HtmlElement) -> int:
+    """Words of an element's own <p>-like children, link text left out (a teaser's <p><a>…</a></p>
+    is a headline, not prose)."""
+    words = 0
+    for child in element:
+        if child.tag in _PROSE_TAGS:
+            linked = sum(len(a.text_content().split()) for a in child.iter("a"))
+            words += len(child.text_content().split()) - linked
+    return words
+
+
+def _family(element: HtmlElement) -> set[str]:
+    """What two parts of one story share: a class token, or an id without its number
+    ("halaman-1"/"halaman-2")."""
+    marks = set((element.get("class") or "").split())
+    if element.get("id"):
+        marks.add(re.sub(r"\d+", "#", element.get("id")))
+    return marks
+
+
+def _find_story_blocks(tree: HtmlElement, min_words: int) -> list[HtmlElement]:
+    """The story's body block(s): the element whose own <p>-like children hold the most prose
+    (a story's paragraphs sit side by side under one parent, while teasers, comments and widgets
+    each sit in their own box), plus its siblings of the same family that hold a real share of
+    it too (a story split around an ad, "halaman 1"/"halaman 2" parts). [] when no block
+    reaches ``min_words``."""
+    words: dict[HtmlElement, int] = {}
+    for paragraph in tree.iter(*_PROSE_TAGS):
+        parent = paragraph.getparent()
+        if parent is not None and parent not in words:
+            words[parent] = _prose_words(parent)
+    best = max(words, key=words.get, default=None)
+    if best is None or words[best] < min_words:
+        return []
+    family, floor = _family(best), max(STORY_GUARD_MIN_WORDS, STORY_PART_SHARE * words[best])
+    parts = [sibling for sibling in best.itersiblings(preceding=True) if sibling.tag == best.tag] + \
+            [sibling for sibling in best.itersiblings() if sibling.tag == best.tag]
+    return [best, *(part for part in parts if words.get(part, 0) >= floor and family & _family(part))]
+
+
+_STORY: ContextVar[tuple[HtmlElement, list[HtmlElement], set[HtmlElement]] | None] = ContextVar(
+    "pantau_story", default=None)
+"""The story blocks and guard of the tree being extracted, found once (:func:`story_of`): the
+rules delete only unguarded elements, so the blocks found before the first rule are still the
+story's after the last (each rule finding them again cost a tenth of the speed)."""
+
+
+@contextmanager
+def story_of(tree: HtmlElement) -> Iterator[None]:
+    """Find ``tree``'s story blocks once for everything done to it inside the block (reading its
+    structure, then every cleaning rule)."""
+    cached = _STORY.get()
+    if cached is not None and cached[0] is tree:
+        yield
+        return
+    blocks = _find_story_blocks(tree, STORY_GUARD_MIN_WORDS)
+    guard: set[HtmlElement] = set()
+    for block in blocks:
+        guard.add(block)
+        guard.update(block.iterancestors())
+    token = _STORY.set((tree, blocks, guard))
+    try:
+        yield
+    finally:
+        _STORY.reset(token)
+
+
+def story_blocks(tree: HtmlElement, min_words: int = STORY_GUARD_MIN_WORDS) -> list[HtmlElement]:
+    """The story's body block(s) (:func:`_find_story_blocks`), found once per tree inside
+    :func:`story_of`."""
+    cached = _STORY.get()
+    if cached is not None and cached[0] is tree and min_words == STORY_GUARD_MIN_WORDS:
+        return cached[1]
+    return _find_story_blocks(tree, min_words)
+
+
+def prose_guard(tree: HtmlElement) -> set[HtmlElement]:
+    """The elements no rule may delete because the story's prose is in them: the story's body
+    block(s) (:func:`story_blocks`) and all their ancestors. Each deleting rule reads it once,
+    before it deletes anything, and asks :func:`spared` about every candidate; inside
+    :func:`story_of` it is found once per page."""
+    cached = _STORY.get()
+    if cached is not None and cached[0] is tree:
+        return cached[2]
+    guard: set[HtmlElement] = set()
+    for block in story_blocks(tree):
+        guard.add(block)
+        guard.update(block.iterancestors())
+    return guard
+
+
+def spared(element: HtmlElement, guard: set[HtmlElement]) -> bool:
+    """The one question every deleting DOM rule asks: must ``element`` stay? It stays when it is
+    detached already, the page skeleton, a headline/body container (or holds one), or holds
+    the story's prose (``guard``, from :func:`prose_guard`)."""
+    return element.getparent() is None or element in guard or _is_content_holder(element)
+
+
 def _remove(element: HtmlElement) -> None:
     """Detach an element but keep its tail text, which belongs to the parent's flow."""
     parent = element.getparent()
@@ -122,9 +229,9 @@ def _remove(element: HtmlElement) -> None:
 
 def protected_elements(tree: HtmlElement) -> set[HtmlElement]:
     """Every element that holds the headline or article body, found in one pass (the holders
-    and all their ancestors), so each removal candidate is a set lookup, not a subtree scan.
+    and all their ancestors, plus :func:`prose_guard`), so each removal candidate is a set lookup, not a subtree scan.
     lxml hands back the same proxy object while a reference lives, so the set stays valid."""
-    protected: set[HtmlElement] = set()
+    protected = prose_guard(tree)
     for holder in _CONTENT_HOLDER(tree):
         protected.add(holder)
         protected.update(holder.iterancestors())
@@ -173,10 +280,13 @@ class MarkerRule:
 # ---------------------------------------------------------------- DOM rules
 
 def drop_by_selectors(tree: HtmlElement, selectors: Sequence[str]) -> HtmlElement:
-    """Remove a source's own clutter selectors (site knowledge kept as data in the registry)."""
+    """Remove a source's own clutter selectors (site knowledge kept as data in the registry);
+    a selector that, after a redesign, matches the story's body block leaves it."""
+    guard = prose_guard(tree) if selectors else set()
     for selector in selectors:
         for element in _css(selector)(tree):
-            _remove(element)
+            if element.getparent() is not None and element not in guard:
+                _remove(element)
     return tree
 
 
@@ -209,13 +319,14 @@ def drop_baca_juga_boxes(tree: HtmlElement) -> HtmlElement:
     Anchored on a text node that *starts* with the phrase and on a short block that holds a link,
     so "Ia membaca…" or "baca tulis Al-Quran" in running text is never touched.
     """
+    guard = prose_guard(tree)
     for text_node in _BACA_TEXT(tree):
         if not _BACA_START.match(text_node.lstrip()[:60]):
             continue
         block = _block_ancestor(text_node.getparent())
         if block is None or block.getparent() is None or not _has_few_words(block, 40):
             continue
-        if block.find(".//a") is not None and not _is_content_holder(block):
+        if block.find(".//a") is not None and not spared(block, guard):
             _remove(block)
     return tree
 
@@ -245,8 +356,9 @@ def drop_comment_forms(tree: HtmlElement) -> HtmlElement:
 def drop_small_forms(tree: HtmlElement) -> HtmlElement:
     """Remove search boxes and sign-up forms; ASP.NET wraps whole pages in one <form>, so only
     small forms go."""
+    guard = prose_guard(tree)
     for form in tree.xpath("//form"):
-        if len(form.text_content().split()) <= SMALL_BOX_WORDS and not _is_content_holder(form):
+        if len(form.text_content().split()) <= SMALL_BOX_WORDS and not spared(form, guard):
             _remove(form)
     return tree
 
@@ -266,8 +378,9 @@ def drop_sidebars_and_widgets(tree: HtmlElement) -> HtmlElement:
 
 def drop_aside_and_nav(tree: HtmlElement) -> HtmlElement:
     """Remove <aside> and <nav> elements unless they wrap the headline or body."""
+    guard = prose_guard(tree)
     for element in tree.xpath("//aside|//nav"):
-        if not _is_content_holder(element):
+        if not spared(element, guard):
             _remove(element)
     return tree
 
@@ -277,9 +390,12 @@ _FIELDS = XPath("//*[contains(@class,'field-name-field-') or contains(@class,'fi
 
 def drop_drupal_label_fields(tree: HtmlElement) -> HtmlElement:
     """Remove Drupal node fields other than the body/image (Sumber, Penulis, tags): they are
-    metadata, captured beforehand by :mod:`pipelines.metadata`, never running text."""
+    metadata, captured beforehand by :mod:`pipelines.metadata`, never running text. A site
+    that keeps its body in a field of its own name ("field-name-field-uraian") keeps it: the
+    field holding the story's prose is spared whatever it is called."""
+    guard = prose_guard(tree)
     for element in _FIELDS(tree):
-        if _DRUPAL_FIELD.search(element.get("class", "")) and not _is_content_holder(element):
+        if _DRUPAL_FIELD.search(element.get("class", "")) and not spared(element, guard):
             _remove(element)
     return tree
 
@@ -306,8 +422,10 @@ CAPTION_BOX_WORDS = 40
 def drop_figcaptions(tree: HtmlElement) -> HtmlElement:
     """Remove <figcaption>s, image tables with a short caption (old CMSs lay a photo and its
     credit out in a <table>) and embedded social posts (a tweet is a quote card, not prose)."""
+    guard = prose_guard(tree)
     for element in _CAPTION_BOXES(tree):
-        if element.getparent() is not None and (element.tag != "table" or _has_few_words(element, CAPTION_BOX_WORDS)):
+        if element not in guard and element.getparent() is not None \
+                and (element.tag != "table" or _has_few_words(element, CAPTION_BOX_WORDS)):
             _remove(element)
     return tree
 
@@ -348,18 +466,20 @@ def drop_headed_link_lists(tree: HtmlElement) -> HtmlElement:
     """Remove blocks headed "Berita Terkait", "Banyak Dibaca", "Pencarian", "Hotline …" together
     with the link lists that follow the heading: themes without marker classes still title them.
     The whole box goes when it is mostly links or too small to be the story (a hotline blurb)."""
+    guard = prose_guard(tree)
     for heading in _section_headings(tree):
         if heading.getparent() is None or not SECTION_TITLES.match(heading.text_content().strip()):
             continue
         container = heading.getparent()
         small = len(container.text_content().split()) <= SMALL_BOX_WORDS
-        if not _is_content_holder(container) and (small or _link_density(container) >= 0.5):
+        if not spared(container, guard) and (small or _link_density(container) >= 0.5):
             _remove(container)
             continue
         for sibling in list(heading.itersiblings()):
-            if sibling.find(".//a") is not None and _link_density(sibling) >= 0.5:
+            if sibling.find(".//a") is not None and _link_density(sibling) >= 0.5 and sibling not in guard:
                 _remove(sibling)
-        _remove(heading)
+        if heading not in guard:
+            _remove(heading)
     return tree
 
 
@@ -398,7 +518,7 @@ class MarkedRegions:
 
     def __call__(self, tree: HtmlElement) -> HtmlElement:
         """Apply the rules in one walk."""
-        marked, protected = [], set()
+        marked, protected = [], prose_guard(tree)
         for element in _Marked._WITH_ATTRS(tree):
             if _holds(element):
                 protected.add(element)
@@ -426,28 +546,26 @@ STORY_MIN_WORDS = 80  # sibling paragraphs this long together are the story, not
 
 
 def story_container(tree: HtmlElement) -> HtmlElement | None:
-    """The element whose own <p> children hold the most words: the story's paragraphs sit side
-    by side under one parent, while teasers, comments and widgets each sit in their own box."""
-    words: dict[HtmlElement, int] = {}
-    for paragraph in tree.iter("p"):
-        parent = paragraph.getparent()
-        if parent is not None:
-            words[parent] = words.get(parent, 0) + len(paragraph.text_content().split())
-    best = max(words, key=words.get, default=None)
-    return best if best is not None and words[best] >= STORY_MIN_WORDS else None
+    """The element whose own <p> children hold the most prose, when it is story-sized (see
+    :func:`story_blocks`)."""
+    blocks = story_blocks(tree, STORY_MIN_WORDS)
+    return blocks[0] if blocks else None
 
 
 def unmark_story_ancestors(tree: HtmlElement) -> HtmlElement:
-    """Strip clutter-looking class/id names ("author-and-share", "content-sidebar") from the
-    story's container and its ancestors: a theme that wraps the body in a share-bar div would
+    """Strip clutter-looking class/id names ("author-and-share", "content-sidebar", "hide") from
+    every part of the story (:func:`story_blocks`: a "halaman 2" block a script keeps hidden is
+    the story too) and their ancestors: a theme that wraps the body in a share-bar div would
     otherwise lose the whole story, to our rules and to trafilatura's own discard list."""
-    story = story_container(tree)
-    if story is None:
-        return tree
-    for element in (story, *story.iterancestors()):
-        for attribute in ("class", "id"):
-            if _any_marker((element.get(attribute) or "").lower()):
-                del element.attrib[attribute]
+    seen: set[HtmlElement] = set()
+    for story in story_blocks(tree, STORY_MIN_WORDS):
+        for element in (story, *story.iterancestors()):
+            if element in seen:
+                break
+            seen.add(element)
+            for attribute in ("class", "id"):
+                if _any_marker((element.get(attribute) or "").lower()):
+                    del element.attrib[attribute]
     return tree
 
 
@@ -538,10 +656,10 @@ def drop_teaser_lists(tree: HtmlElement) -> HtmlElement:
     """Remove lists whose items are other stories' headline links ("Kamis, 05/11/2015 10:08 WIB
     <a>Judul</a>", headline + summary grids): unmarked "Berita Lainnya"/"Terpopuler" widgets.
     Lists of people, places or steps carry no headline links and stay."""
+    guard = prose_guard(tree)
     for listing in _LISTS(tree):
         items = listing.findall("li")
-        if listing.getparent() is not None and sum(map(_is_teaser, items)) >= 0.8 * len(items) \
-                and not _is_content_holder(listing):
+        if sum(map(_is_teaser, items)) >= 0.8 * len(items) and not spared(listing, guard):
             _remove(listing)
     return tree
 
@@ -620,9 +738,10 @@ _ALL_MARKED = _batch(tuple(rule for rule in DOM_RULES if isinstance(rule, Marker
 def clean_tree(tree: HtmlElement, drop: Sequence[str] = ()) -> HtmlElement:
     """Apply the source's own selectors, then every DOM rule (:data:`FAST_DOM_RULES`: the
     marker rules in one walk, for speed)."""
-    tree = drop_by_selectors(tree, drop)
-    for rule in FAST_DOM_RULES:
-        tree = rule(tree)
+    with story_of(tree):
+        tree = drop_by_selectors(tree, drop)
+        for rule in FAST_DOM_RULES:
+            tree = rule(tree)
     return tree
 
 
@@ -685,7 +804,8 @@ def drop_comment_prompts(paragraphs: list[str]) -> list[str]:
 
 
 _VIEW_COUNT = re.compile(
-    r"(?:(?:dibaca|dilihat|views?|pembaca)\s*:?\s*)?\b\d{1,3}(?:[.,]\d{3})*\s*(?:kali|x|views?|pembaca)\b(?:\s+dibaca)?",
+    r"(?:(?:dibaca|dilihat|views?|pembaca)\s*:?\s*)?\b\d{1,3}(?:[.,]\d{3})*\s*(?:kali|x|views?|reads?|pembaca)\b"
+    r"(?:\s+dibaca)?",
     re.IGNORECASE,
 )
 _DATE_BITS = re.compile(
@@ -706,7 +826,7 @@ def drop_date_lines(paragraphs: list[str]) -> list[str]:
 
 
 def strip_view_counters(paragraphs: list[str]) -> list[str]:
-    """Remove view-counter lines ("296 kali", "Dibaca 1.234 kali", "26 Januari 2021  296 kali"):
+    """Remove view-counter lines ("296 kali", "Dibaca 1.234 kali", "26 Januari 2021  296 kali", Drupal's "412 reads"):
     a line is dropped when nothing but dates, times and the counter remain in it."""
     out = []
     for line in paragraphs:

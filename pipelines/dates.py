@@ -36,7 +36,18 @@ from itertools import chain
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from pipelines.vocabulary import MONTHS, PAGE_CHROME_MARKERS, POST_LIST_MARKERS, WEEKDAYS, WIB, ZONES
+from pipelines.vocabulary import (
+    CHROME_TAGS,
+    CHROME_WORDS,
+    MONTHS,
+    PAGE_CHROME_MARKERS,
+    POST_LIST_MARKERS,
+    STORY_CONTAINER_TAGS,
+    STORY_PART_WORDS,
+    WEEKDAYS,
+    WIB,
+    ZONES,
+)
 
 _MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _TIME = r"(?:[\s,|\-–—]*(?:pukul|jam)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.]\d{2})?\s*(?P<zone>WITA|WIB|WIT)?)?"
@@ -68,6 +79,8 @@ _WITH_ATTRS = XPath("//body//*[@class or @id]")
 _TIME_ELEMENTS = XPath("//time[@datetime]|//*[@itemprop='datePublished']")
 _JSON_LD = XPath("//script[@type='application/ld+json']/text()")
 _URL_YEAR = re.compile(r"/((?:19|20)\d{2})(?:/|-|$)")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$)")
+_CHROME_ELEMENTS = XPath("//header|//nav|//aside|//footer|//body//div[@class or @id]")
 _YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
 
 
@@ -80,6 +93,9 @@ class PageDates:
     visible: list[datetime] = field(default_factory=list)
     relative_texts: list[str] = field(default_factory=list)
     page_years: list[int] = field(default_factory=list)
+    url_date: datetime | None = None
+    chrome_days: set[date] = field(default_factory=set)
+    """Days printed in page chrome (header bars, tickers, sidebars, footers): never the story's."""
 
 
 # ---------------------------------------------------------------- parsing single strings
@@ -212,18 +228,57 @@ def _declared(element: HtmlElement) -> bool:
     return element.get("itemprop") == "datePublished"
 
 
+@lru_cache(maxsize=8192)
+def _chrome_words(marks: str) -> bool:
+    """A class/id token naming page chrome ("theme-header", "top-nav", "news-bar") and not a
+    part of the story ("entry-header", "td-post-header")."""
+    return any(CHROME_WORDS.search(token) and not STORY_PART_WORDS.search(token) for token in marks.split())
+
+
+def _chrome_element(element: HtmlElement) -> bool:
+    """The element itself is page chrome, by its tag (header, nav, aside, footer) or its class/id
+    words. A <header> is the entry's own inside <article>/<main>, when its class names the story,
+    or when it holds the headline <h1> (not a logo link)."""
+    marks = _marks(element)
+    if element.tag == "header":
+        return not (_matches(STORY_PART_WORDS, marks) or _in_story(element) or _holds_headline(element))
+    return element.tag in CHROME_TAGS or _matches(_CHROME_MARKERS, marks) or _chrome_words(marks)
+
+
+def _in_story(element: HtmlElement) -> bool:
+    """Inside <article> or <main>."""
+    return any(ancestor.tag in STORY_CONTAINER_TAGS for ancestor in element.iterancestors())
+
+
+def _holds_headline(element: HtmlElement) -> bool:
+    """Holds an <h1> that is not a link (a logo <h1><a href="/">Site</a></h1> is not a headline)."""
+    return any(not h1.xpath(".//a") for h1 in element.iter("h1"))
+
+
+def in_page_chrome(element: HtmlElement) -> bool:
+    """True when the element sits in page chrome: a site header or top bar, a ticker, menus, a
+    sidebar or widget, a footer (by tag and class/id words, see :mod:`pipelines.vocabulary`)."""
+    return _in_chrome(element)
+
+
 def _in_chrome(element: HtmlElement, declared: bool = False) -> bool:
-    """True when the element sits in nav/top bar/site header/footer, not in the article. The
-    <body>'s classes describe the whole page ("right-sidebar", "single-post"), so they are not read.
-    A ``declared`` datePublished is only refused inside lists of other posts (Blogger prints the
-    post's own time in its post footer)."""
-    markers = _LISTING_MARKERS if declared else _CHROME_MARKERS
+    """True when the element sits in nav/top bar/site header/ticker/sidebar/footer, not in the
+    article. The <body>'s classes describe the whole page ("right-sidebar", "single-post"), so they
+    are not read. A ``declared`` datePublished is only refused inside lists of other posts (Blogger
+    prints the post's own time in its post footer)."""
+    if declared:
+        for ancestor in element.iterancestors():
+            if ancestor.tag in ("body", "html") or _matches(_BLOG_POSTS, _marks(ancestor)):
+                break
+            if _matches(_LISTING_MARKERS, _marks(ancestor)):
+                return True
+        return _matches(_LISTING_MARKERS, _marks(element))
     for ancestor in element.iterancestors():
         if ancestor.tag in ("body", "html") or _matches(_BLOG_POSTS, _marks(ancestor)):
             break
-        if (not declared and ancestor.tag in ("nav", "footer")) or _matches(markers, _marks(ancestor)):
+        if _chrome_element(ancestor):
             return True
-    return (not declared and element.tag in ("nav", "footer")) or _matches(markers, _marks(element))
+    return _chrome_element(element)
 
 
 def _ld_dates(tree: HtmlElement, key: str) -> list[datetime]:
@@ -245,7 +300,15 @@ def read_page_dates(tree: HtmlElement, url: str) -> PageDates:
             found.published_meta.append(parsed)
     _read_visible(tree, found)
     found.page_years = _page_years(url, found)
+    found.url_date = url_date(url)
     return found
+
+
+def url_date(url: str) -> datetime | None:
+    """The day a WordPress-style permalink names ("/2026/11/27/slug/"), if any."""
+    match = _URL_DATE.search(url)
+    day = _safe_date(*map(int, match.groups())) if match else None
+    return datetime(day.year, day.month, day.day, tzinfo=WIB) if day else None
 
 
 def _read_visible(tree: HtmlElement, found: PageDates) -> None:
@@ -270,7 +333,10 @@ def _read_date_line(element: HtmlElement, found: PageDates) -> None:
     if element.tag in ("script", "style"):
         return
     text = _short_text(element, 200)
-    if not text or not (_DIGIT.search(text) or RELATIVE.search(text)) or _in_chrome(element):
+    if not text or not (_DIGIT.search(text) or RELATIVE.search(text)):
+        return
+    if _in_chrome(element):
+        found.chrome_days.update(moment.date() for moment in iter_visible_dates(text))
         return
     found.visible.extend(iter_visible_dates(text))
     if RELATIVE.search(text):
@@ -285,6 +351,16 @@ def _headline_neighbours(tree: HtmlElement) -> list[HtmlElement]:
     for heading in [*tree.iter("h1")][:1] or [*tree.iter("h2")][:1]:  # old themes style the headline as <h2>
         return [el for el in heading.itersiblings() if isinstance(el.tag, str)][:HEADLINE_NEIGHBOURS]
     return []
+
+
+def _leading_text(element: HtmlElement, limit: int) -> Iterator[str]:
+    """The element's text pieces up to about ``limit`` characters (a sidebar's dates, not all of it)."""
+    size = 0
+    for piece in element.itertext():
+        yield piece
+        size += len(piece)
+        if size > limit:
+            return
 
 
 def _short_text(element: HtmlElement, limit: int) -> str | None:
@@ -323,6 +399,7 @@ def choose_published(found: PageDates, paragraphs: Sequence[str], now: datetime,
         found.published_meta,
         _not_on_crawl_day(found.visible, now),
         (parse_relative(text, now) for text in found.relative_texts[:3]),  # "2 jam yang lalu" is exact...
+        [found.url_date],  # the permalink's day ("/2026/11/27/slug/") ...
         _on_crawl_day(found.visible, now),  # ... where today's date may be an unmarked top bar's
         iter_visible_dates(lead),
         (resolve_weekday_date(" ".join(paragraphs), years, now) for _ in (0,)),
@@ -330,7 +407,29 @@ def choose_published(found: PageDates, paragraphs: Sequence[str], now: datetime,
     for candidate in candidates:
         if _usable(candidate, now):
             return with_printed_time(candidate, found.visible)
-    return _htmldate_fallback(html_tree, now) if html_tree is not None else None
+    if html_tree is None:
+        return None
+    fallback = _htmldate_fallback(html_tree, now)
+    if fallback is not None and fallback.date() in found.chrome_days | _chrome_days(html_tree):
+        return None  # the header bar's (or a sidebar's) day: no date rather than a wrong one
+    return fallback
+
+
+def _holds_story(element: HtmlElement) -> bool:
+    """A "chrome" container that wraps the story itself (a layout "has-sidebar" wrapper, Blogger's
+    "widget Blog"): its dates are the story's too."""
+    return _matches(_BLOG_POSTS, _marks(element)) or bool(element.xpath("boolean(.//h1|.//article|.//p[3])"))
+
+
+def _chrome_days(tree: HtmlElement) -> set[date]:
+    """Days printed anywhere in page chrome (header, nav, aside, footer and chrome-marked
+    containers), read only when htmldate answers: it does not know chrome."""
+    days: set[date] = set()
+    for element in _CHROME_ELEMENTS(tree):
+        if _chrome_element(element) and not _holds_story(element):
+            text = " ".join(" ".join(_leading_text(element, 3000)).split())
+            days.update(moment.date() for moment in iter_visible_dates(text))
+    return days
 
 
 def with_printed_time(chosen: datetime, visible: Sequence[datetime]) -> datetime:

@@ -30,6 +30,8 @@ from pipelines.cleaning import (
     join_label_value_lines,
     join_wrapped_lines,
     split_paragraphs,
+    story_blocks,
+    story_of,
 )
 from pipelines.dates import PageDates, choose_modified, choose_published, iter_json_ld, read_page_dates
 from pipelines.metadata import (
@@ -59,6 +61,17 @@ LISTING_MIN_DATES = 3  # distinct dates (or repeated datelines) in the content o
 _ERROR_PAGE = re.compile(
     r"\b(404|halaman tidak ditemukan|page not found|not found|captcha|just a moment|access denied"
     r"|attention required|forbidden|akses ditolak|are you a robot|enable javascript)\b",
+    re.I,
+)
+# A short page is an article when its structure says so (see _short_article): one headline, one
+# body block that holds most of the page's prose, and article markup or an article URL.
+SHORT_MIN_WORDS = 20  # a four-sentence release has ~40; fewer words than this is a stub, not a story
+SHORT_BODY_SHARE = 0.5  # share of the page's <p> prose (links left out) its body block must hold
+_ARTICLE_MICRODATA = re.compile(r"schema\.org/(News|Report|Scholarly|Tech)?Article|schema\.org/BlogPosting", re.I)
+_LOGIN_WALL = re.compile(
+    r"\b(silakan|silahkan|harap|please)\s+(login|log in|masuk|sign in|daftar|berlangganan|subscribe)"
+    r"|\b(login|masuk|berlangganan|subscribe)\s+(untuk|to)\s+(membaca|melanjutkan|read|continue)"
+    r"|\bkonten (ini )?(khusus|hanya untuk) (pelanggan|member|anggota)",
     re.I,
 )
 
@@ -100,6 +113,22 @@ class _RawEvidence:
     authors: tuple[str | None, ...]
     headline_links: int
     typed_article: bool
+    structure: _Structure
+
+
+@dataclass
+class _Structure:
+    """What the markup says about a page, for a page too short to be judged by its word count."""
+
+    headlines: int  # <h1> elements
+    article_markup: bool  # JSON-LD/microdata article type, og:type article, or exactly one <article>
+    body_share: float  # share of the page's <p> prose in its body block(s) (0 when there is none)
+
+    def says_article(self, article_url: bool) -> bool:
+        """One headline, one body block with most of the prose, and article markup or an
+        article URL: the shape of a story page, however short. Listings fail on the body block
+        (each teaser sits in its own box); galleries and stubs have no body block at all."""
+        return self.headlines == 1 and self.body_share >= SHORT_BODY_SHARE and (self.article_markup or article_url)
 
 
 def _read_raw(tree: HtmlElement, url: str) -> _RawEvidence:
@@ -113,7 +142,24 @@ def _read_raw(tree: HtmlElement, url: str) -> _RawEvidence:
         authors=_page_authors(tree),
         headline_links=len(tree.xpath("//*[self::h2 or self::h3 or self::h4][.//a]")),
         typed_article=_declares_article(tree),
+        structure=_read_structure(tree),
     )
+
+
+def _read_structure(tree: HtmlElement) -> _Structure:
+    """Headlines, article markup and the body block's share of the page's prose."""
+    og_type = " ".join(tree.xpath("//meta[@property='og:type']/@content")).strip().lower()
+    microdata = any(_ARTICLE_MICRODATA.search(t) for t in tree.xpath("//@itemtype"))
+    markup = _declares_article(tree) or microdata or og_type == "article" or len(tree.xpath("//article")) == 1
+    blocks = story_blocks(tree)
+    total = sum(_prose(p) for p in tree.iter("p", "blockquote"))
+    in_body = sum(_prose(p) for block in blocks for p in block if p.tag in ("p", "blockquote"))
+    return _Structure(len(tree.xpath("//h1")), markup, in_body / total if total else 0.0)
+
+
+def _prose(paragraph: HtmlElement) -> int:
+    """Words of a <p>, link text left out."""
+    return len(paragraph.text_content().split()) - sum(len(a.text_content().split()) for a in paragraph.iter("a"))
 
 
 def _page_authors(tree: HtmlElement) -> tuple[str | None, ...]:
@@ -168,8 +214,21 @@ def _main_text_lines(tree: HtmlElement, url: str) -> list[str]:
     return split_paragraphs(document.text or "") if document is not None else []
 
 
+def _short_article(paragraphs: Sequence[str], raw: _RawEvidence, url: str, words: int) -> bool:
+    """A page with little prose that is still a story (a four-sentence government release): its
+    structure says article (:meth:`_Structure.says_article`), it is no teaser grid (few headline
+    links, no repeated dateline) and no login wall."""
+    path = urlsplit(url).path
+    return (words >= SHORT_MIN_WORDS and raw.headline_links < LISTING_MIN_HEADLINE_LINKS
+            and _repeated_dateline(paragraphs) < LISTING_MIN_DATES
+            and not any(_LOGIN_WALL.search(p) for p in paragraphs)
+            and raw.structure.says_article(bool(_ARTICLE_PATH.search(path))))
+
+
 def _not_article_reason(paragraphs: Sequence[str], raw: _RawEvidence, url: str) -> str | None:
-    """Why the page is not an article (None when it is one)."""
+    """Why the page is not an article (None when it is one). A page with enough running prose is
+    judged by its URL and layout (:func:`_listing_reason`); a short one must also have the
+    structure of a story page (:func:`_short_article`)."""
     words = sum(map(_word_count, paragraphs))
     running = sum(n for n in map(_word_count, paragraphs) if n >= 15)
     head = f"{raw.title or ''} {' '.join(paragraphs[:1])}"[:300]
@@ -180,6 +239,8 @@ def _not_article_reason(paragraphs: Sequence[str], raw: _RawEvidence, url: str) 
     if listing := _listing_reason(raw, paragraphs, url, running):
         return listing
     if running < MIN_RUNNING_WORDS:
+        if _short_article(paragraphs, raw, url, words):
+            return None
         if raw.link_count >= LISTING_MIN_LINKS:
             return f"listing page: {raw.link_count} links, {running} words of prose"
         return f"no body: {running} words of prose"
@@ -209,8 +270,9 @@ def extract_article(
     tree = load_html(html)
     if tree is None:
         return Article(url=url, reason="not HTML (feed, XML or unparseable markup)")
-    raw = _read_raw(tree, url)
-    lines = _main_text_lines(clean_tree(tree, drop), url)
+    with story_of(tree):              # its story blocks, found once for reading and cleaning
+        raw = _read_raw(tree, url)
+        lines = _main_text_lines(clean_tree(tree, drop), url)
     credits = {**raw.fields, **read_credit_lines(join_label_value_lines(join_wrapped_lines(lines)))}
     paragraphs = clean_paragraphs(lines, raw.title)
     published = choose_published(raw.dates, paragraphs, now, tree)

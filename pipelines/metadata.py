@@ -17,15 +17,18 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from pipelines.dates import iter_json_ld
+from pipelines.dates import in_page_chrome, iter_json_ld
 from pipelines.vocabulary import (
     AUTHOR_LABELS,
+    BRAND_MARKERS,
     BYLINE_LABELS,
     CLOSING_INITIALS,
     CREDIT_LINE,
     EDITOR_LABELS,
+    INSTITUTION_NAME,
     OUTLET_PLACE_DATELINE,
     PLACE_DATELINE,
+    PORTAL_PREFIX,
 )
 
 GENERIC_AUTHORS = frozenset({"admin", "administrator", "redaksi", "tim redaksi", "webmaster", "editor",
@@ -164,15 +167,89 @@ def _ld_headline(tree: HtmlElement) -> str | None:
 
 def extract_title(tree: HtmlElement, url: str) -> str | None:
     """The headline without the site name: og:title, else the <h1>, else JSON-LD, else a
-    heading the <title> repeats, else a CMS headline element, else the <title> itself."""
+    heading the <title> repeats, else a CMS headline element, else the <title> itself. A
+    candidate that is the site's own name (portals title every page so) gives way to the
+    headline in the content."""
     doc_title = tree.findtext(".//title")
+    site = site_name(tree)
     candidates = (  # lazy: a page with og:title never pays for the weaker searches
         lambda: _meta(tree, "og:title", "twitter:title"), lambda: _headline_h1(tree), lambda: _ld_headline(tree),
         lambda: _heading_in_title(tree, doc_title), lambda: _headline_by_class(tree), lambda: doc_title)
     for find in candidates:
         if (candidate := find()) and candidate.strip():
-            return strip_site_name(candidate, site_name(tree), url) or None
+            title = strip_site_name(candidate, site, url) or None
+            if title and (headline := _headline_instead_of_site_name(tree, title, site, url)):
+                return headline
+            return title
     return None
+
+
+# ---------------------------------------------------------------- the portal's name as title
+
+def _portal_name(text: str) -> str:
+    """A name without "Website Resmi" / "Selamat Datang di", squashed for comparison."""
+    return squash(PORTAL_PREFIX.sub("", " ".join(text.split())))
+
+
+_BRAND_ELEMENTS = XPath(
+    "//body//a[@rel='home' or @href='/' or @href=$home or @href=$home_slash]"
+    "|//body//*[contains(@class,'logo') or contains(@id,'logo') or contains(@class,'brand')"
+    " or contains(@class,'site-title') or contains(@id,'site-title') or contains(@class,'site-name')]")
+
+
+def _brand_names(tree: HtmlElement, url: str) -> set[str]:
+    """The site's name as its header prints it: the text or image alt of the logo/brand element
+    and of links to the home page (squashed)."""
+    parts = urlsplit(url)
+    home = f"{parts.scheme}://{parts.netloc}"
+    names: set[str] = set()
+    for element in _BRAND_ELEMENTS(tree, home=home, home_slash=home + "/")[:30]:
+        if not BRAND_MARKERS.search(f"{element.get('class', '')} {element.get('id', '')}".lower()) and \
+                element.tag != "a":
+            continue
+        texts = [img.get("alt") or "" for img in element.iter("img")]
+        if len(text := " ".join(element.text_content()[:300].split())) <= 200:
+            texts.append(text)
+        names.update(_portal_name(text) for text in texts if 2 <= len(text.split()) <= 12)
+    return names - {""}
+
+
+def _content_headline(tree: HtmlElement, site_title: str) -> str | None:
+    """The story's headline printed in the content: the first <h1>, else <h2>, outside page chrome,
+    not a logo or a link to another page, of 3 to 30 words, and not the site's name itself."""
+    unwanted = _portal_name(site_title)
+    for tag in ("h1", "h2"):
+        for heading in tree.iter(tag):
+            text = " ".join(heading.text_content().split())
+            classes = f"{heading.get('class', '')} {heading.get('id', '')}".lower()
+            if not 3 <= len(text.split()) <= 30 or BRAND_MARKERS.search(classes):
+                continue
+            if heading.xpath(".//a[@href]") or in_page_chrome(heading):
+                continue
+            if _portal_name(text) == unwanted:  # the content prints the title as its headline:
+                return None                      # it is the story's, not the site's
+            return text
+    return None
+
+
+_WORD = re.compile(r"\w{4,}")
+
+
+def _headline_instead_of_site_name(tree: HtmlElement, title: str, site: str | None, url: str) -> str | None:
+    """The content's headline when ``title`` is the site's name, else None. The title names the
+    site when it equals og:site_name or the header's brand (logo alt, home link), "Website Resmi"
+    aside; or when it reads as an institution's name ("Dinas Komunikasi dan Informatika
+    Kabupaten X") sharing no word with the content's headline."""
+    headline = _content_headline(tree, title)  # None too when the content prints the title itself
+    if headline is None:
+        return None
+    name = _portal_name(title)
+    if (site and name == _portal_name(site)) or name in _brand_names(tree, url):
+        return headline
+    if not INSTITUTION_NAME.match(PORTAL_PREFIX.sub("", title.strip())):
+        return None
+    shared = {w.lower() for w in _WORD.findall(title)} & {w.lower() for w in _WORD.findall(headline)}
+    return headline if not shared else None
 
 
 # ---------------------------------------------------------------- credits

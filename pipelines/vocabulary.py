@@ -149,6 +149,33 @@ PAGE_CHROME_MARKERS = ("topbar", "top-bar", "top_bar", "header-top", "headertop"
                        "site-header", "td-header", "jeg_topbar", "jeg_header", "breaking", "ticker", "footer",
                        *POST_LIST_MARKERS)
 """Page chrome, often printing the crawl day ("Minggu, 22 November 2026"), plus the post lists."""
+CHROME_TAGS = ("header", "nav", "aside", "footer")
+"""Elements that are page chrome by their tag: the site header with its date bar, menus, sidebars,
+footers (pipelines.dates, pipelines.metadata). A <header> inside the article, or one whose class
+names the story (``entry-header``), is the story's own."""
+CHROME_WORDS = re.compile(
+    r"(?<![a-z])(?:header|top-?nav|top-?info|top-?menu|news-?bar|topbar-date|ticker|newsticker)(?![a-z])")
+"""Class/id words of page chrome beyond ``PAGE_CHROME_MARKERS``, as whole words ("theme-header",
+"date-in-header", "top-nav", "news-bar"); a token that also holds a ``STORY_PART_WORDS`` word
+("entry-header", "td-post-header") is the story's."""
+STORY_PART_WORDS = re.compile(r"entry|post|article|artikel|berita|single|detail|story|content|konten|judul")
+"""Class/id words of the story's own parts (its header, meta line, body)."""
+STORY_CONTAINER_TAGS = ("article", "main")
+"""Elements holding the story: a <header> inside them is the entry's header."""
+
+# --- chrome: the portal's own name standing in for the headline (pipelines.metadata) -----------
+PORTAL_PREFIX = re.compile(
+    r"^(?:selamat\s+datang\s+di\s+|(?:website|situs|portal|laman|web)\s+(?:resmi\s+)?|official\s+website\s+(?:of\s+)?)",
+    re.IGNORECASE)
+"""Words a portal puts before its own name in <title> ("Website Resmi Pemerintah Kabupaten X")."""
+INSTITUTION_NAME = re.compile(
+    r"^(?:dinas|badan|pemerintah|pemkab|pemkot|pemprov|kabupaten|kota|provinsi|sekretariat|kantor|diskominfo"
+    r"|kominfo|polres|polresta|polrestabes|polda|polsek|dprd|kecamatan|desa|kelurahan|inspektorat|bappeda"
+    r"|humas|kesbangpol|bakesbangpol|satpol)\b",
+    re.IGNORECASE)
+"""How an institution's name starts: a <title> shaped so may be the portal's name, not a headline."""
+BRAND_MARKERS = re.compile(r"logo|brand|site-title|site-name|sitename|site-branding|navbar-brand")
+"""Class/id words of the header's logo or brand, whose text (or image alt) is the site's name."""
 
 # --- lines that are not the story, for story fingerprints (pipelines.dedup) ---------------------
 CLUTTER_LINE = re.compile(

@@ -399,3 +399,80 @@ def test_hidden_modal_and_right_column_regions_go(marked: str) -> None:
 ])
 def test_text_rules_added_with_the_gold_set(lines: list[str], kept: list[str]) -> None:
     assert cleaning.clean_paragraphs(lines, "Judul Berita Ini") == kept
+
+
+# ---------------------------------------------------------------- the prose guard every deleting rule obeys
+
+RELEASE = ("<p>Pemerintah Kabupaten menyalurkan 12 ton beras cadangan pangan kepada warga, Kamis (20/11/2026).</p>"
+           "<p>Bantuan diberikan kepada 1.200 keluarga terdampak banjir di Kecamatan Toili.</p>"
+           "<p>Penyaluran dipimpin langsung Wakil Bupati di Balai Desa Singkoyo.</p>"
+           "<p>Pemkab juga menyiapkan posko kesehatan bagi warga yang masih mengungsi.</p>")
+SENTENCES = ("menyalurkan 12 ton beras", "1.200 keluarga", "Balai Desa Singkoyo", "posko kesehatan")
+
+
+def guarded_page(body: str) -> HtmlElement:
+    """A page whose headline sits outside the body block, so only the prose guard can save it."""
+    return document_fromstring(f'<html><body><div class="judul"><h1>Pemkab Salurkan Beras</h1></div>{body}'
+                               '<div class="kaki"><p>Diskominfo Kabupaten.</p></div></body></html>')
+
+
+@pytest.mark.parametrize(("rule", "body"), [
+    (cleaning.drop_comment_areas, f'<div class="konten has-comments">{RELEASE}</div>'),
+    (cleaning.drop_share_widgets, f'<div class="isi-berita social-ready">{RELEASE}</div>'),
+    (cleaning.drop_related_post_boxes, f'<div class="detail konten-terkait-aktif">{RELEASE}</div>'),
+    (cleaning.drop_sidebar_regions, f'<div class="widget widget_text"><div class="textwidget">{RELEASE}</div></div>'),
+    (cleaning.drop_blogger_post_footer, f'<div class="post-footer-wrap">{RELEASE}</div>'),
+    (cleaning.drop_caption_regions, f'<div class="gallery-caption">{RELEASE}</div>'),
+    (cleaning.drop_hidden_regions, f'<div class="artikel-lanjutan hidden">{RELEASE}</div>'),
+    (cleaning.drop_marked_regions, f'<div class="artikel-lanjutan hidden"><div class="konten has-comments">{RELEASE}'
+                                   '</div></div>'),
+    (cleaning.drop_small_forms, f'<form id="aspnetForm" action="Detail.aspx"><div class="isi">{RELEASE}</div></form>'),
+    (cleaning.drop_aside_and_nav, f'<aside class="col-main">{RELEASE}</aside>'),
+    (cleaning.drop_figcaptions, f'<figure><img src="/foto.jpg"><figcaption>{RELEASE}</figcaption></figure>'),
+    (cleaning.drop_baca_juga_boxes, f'<div class="isi">Baca juga rilis lengkap di <a href="/ppid">PPID</a>{RELEASE}</div>'),
+    (cleaning.drop_drupal_label_fields, f'<div class="field field--name-field-deskripsi"><div class="field__item">'
+                                        f'{RELEASE}</div></div>'),
+    (cleaning.drop_headed_link_lists, f'<div class="isi">{RELEASE}<strong>Tags:</strong> <a href="/t/beras">beras</a></div>'),
+    (cleaning.drop_teaser_lists, '<ul class="rilis">' + "".join(
+        f'<li><p>Kegiatan <a href="/k{i}">Penyaluran Beras Tahap {i}</a> berlangsung di desa.</p>{RELEASE}</li>'
+        for i in range(3)) + "</ul>"),
+    (lambda tree: cleaning.drop_by_selectors(tree, [".konten-baru"]), f'<div class="konten-baru">{RELEASE}</div>'),
+], ids=lambda v: getattr(v, "__name__", None) if callable(v) else None)
+def test_no_deleting_rule_removes_the_block_holding_the_story(rule: cleaning.TreeRule, body: str) -> None:
+    """Each deleting rule on a page of another kind, where its markup names the body block: it does nothing
+    to the story."""
+    out = text_of(rule(guarded_page(body)))
+    assert [s for s in SENTENCES if s not in out] == []
+
+
+def test_drupal_body_in_a_field_of_the_sites_own_name_survives_and_label_fields_go() -> None:
+    tree = document_fromstring(
+        '<html><body><div class="node__content"><div class="field field--name-field-konten-utama field--type-text-long">'
+        f'<div class="field__item">{RELEASE}</div></div><div class="field field--name-field-sumber"><div class="field__label">'
+        'Sumber</div><div class="field__item">Dinas Kominfo</div></div></div></body></html>')
+    out = text_of(cleaning.clean_tree(tree))
+    assert [s for s in SENTENCES if s not in out] == [] and "Dinas Kominfo" not in out
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ('<div class="entry-content">', '<div class="entry-content">'),
+    ('<div class="read-page" id="halaman-1">', '<div class="read-page hide" id="halaman-2">'),
+    ('<div class="isi-halaman" id="hal1">', '<div class="isi-halaman d-none" id="hal2">'),
+])
+def test_story_split_across_sibling_blocks_keeps_both(first: str, second: str) -> None:
+    markup = (f'<html><body><h1>Judul</h1><div class="wrap">{first}<p>{LONG}</p><p>{LONG}</p></div>'
+              '<div class="iklan-tengah"><a href="/iklan">ADVERTISEMENT</a></div>'
+              f'{second}<p>{LONG.replace("Petugas", "Personel")}</p></div></div>'
+              '<div class="share-bar"><a>Facebook</a></div></body></html>')
+    assert len(cleaning.story_blocks(document_fromstring(markup))) == 2
+    out = text_of(cleaning.clean_tree(document_fromstring(markup)))
+    assert "Petugas gabungan" in out and "Personel gabungan" in out and "Facebook" not in out
+
+
+def test_the_guard_spares_only_the_story_not_a_sidebar_of_the_same_size() -> None:
+    """A sidebar box beside the story is no part of it (another family): the rules still remove it."""
+    tree = document_fromstring(f'<html><body><div class="isi">{RELEASE}</div><div class="widget">'
+                               '<p>Jadwal pelayanan kantor dinas setiap hari kerja pukul delapan pagi.</p>'
+                               '<p>Hubungi kami melalui layanan pengaduan daring.</p></div></body></html>')
+    out = text_of(cleaning.clean_tree(tree))
+    assert "posko kesehatan" in out and "Jadwal pelayanan" not in out

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from lxml.html import document_fromstring
 
 from pipelines import dates
 from pipelines.dates import WIB
+from pipelines.extract import extract_article
 
 NOW = datetime(2026, 11, 22, 22, 0, tzinfo=WIB)
 
@@ -154,3 +156,54 @@ def test_date_only_metadata_takes_the_time_the_byline_prints() -> None:
     html = ('<html><head><meta name="pubdate" content="2015-11-05"></head><body><div class="meta-post">'
             '<time class="tgl">Kamis, 5 November 2015 - 15:56 wib</time></div></body></html>')
     assert choose(html) == datetime(2015, 11, 5, 15, 56, tzinfo=WIB)
+
+
+# ---------------------------------------------------------------- first sight: pages of unseen templates
+# Written before the chrome rules (tests/fixtures/unseen); each got the header's or a sidebar's
+# date at first sight.
+FIRST_SIGHT = Path(__file__).parent / "fixtures" / "unseen"
+WITA, WIT = timezone(timedelta(hours=8)), timezone(timedelta(hours=9))
+
+
+def _first_sight(name: str, url: str, now: datetime) -> datetime | None:
+    return extract_article((FIRST_SIGHT / name).read_bytes(), url, now=now).published
+
+
+def test_wordpress_header_date_loses_to_the_entry_date_with_its_time_and_zone() -> None:
+    # Sahifa: a cached "today" (1 Dec) in the theme header's top-nav, the entry's date in post-meta.
+    got = _first_sight("wp_sahifa_header_date.html", "https://suararinjani.com/warga-dua-dusun-sepakat-damai/",
+                       datetime(2026, 12, 3, 9, tzinfo=WIB))
+    assert got == datetime(2026, 11, 28, 16, 40, tzinfo=WITA)
+
+
+def test_crawl_day_in_a_header_element_loses_to_the_line_under_the_headline() -> None:
+    got = _first_sight("portal_header_tag_entry_under_h1.html", "https://timikapos.id/berita/polres-mimika-patroli",
+                       datetime(2026, 12, 3, 8, tzinfo=WIB))
+    assert got == datetime(2026, 12, 2, 21, 45, tzinfo=WIT)
+
+
+def test_permalink_day_beats_header_and_aside_dates() -> None:
+    got = _first_sight("wp_url_date_aside_widgets.html",
+                       "https://wartacilegon.com/2026/11/27/satpol-pp-bubarkan-balap-liar-di-jalan-lingkar-selatan/",
+                       datetime(2026, 11, 28, 10, tzinfo=WIB))
+    assert got == datetime(2026, 11, 27, tzinfo=WIB)
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 12, 3, 9, tzinfo=WIB), datetime(2026, 12, 1, 9, tzinfo=WIB)])
+def test_only_date_in_the_header_gives_no_date(now: datetime) -> None:
+    # A stale (cached) day or the crawl day itself: either way the site's, never the story's.
+    assert _first_sight("portal_ticker_only_header_date.html",
+                        "https://kupangnews.id/berita/ratusan-personel-gabungan-amankan-misa-natal", now) is None
+
+
+def test_entry_header_inside_the_article_is_not_chrome() -> None:
+    html = ('<html><body><header class="site"><span class="date">Minggu, 22 November 2026</span></header>'
+            '<article><header class="entry-header"><h1>Judul</h1><span class="posted-on">3 Juni 2024</span>'
+            '</header></article><aside><span class="date">1 Juni 2024</span></aside></body></html>')
+    assert choose(html) == datetime(2024, 6, 3, tzinfo=WIB)
+
+
+def test_url_date() -> None:
+    assert dates.url_date("https://x.com/2026/11/27/judul/") == datetime(2026, 11, 27, tzinfo=WIB)
+    assert dates.url_date("https://x.com/2026/13/27/judul/") is None
+    assert dates.url_date("https://x.com/berita/2026/judul") is None

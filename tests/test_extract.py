@@ -192,3 +192,54 @@ def test_corpus_htmldate_gold_dates(entry: dict[str, Any]) -> None:
     expected = next(v for k, v in gold.items() if "date" in k.lower() and isinstance(v, str))
     article = extract_article((CORPUS / entry["file"]).read_bytes(), entry["url"], now=NOW)
     assert article.published.astimezone(WIB).date().isoformat() == expected[:10]
+
+
+# ---------------------------------------------------------------- pages of kinds no rule was fitted to
+
+UNSEEN = sorted((FIXTURES.parent / "unseen").glob("*.json"))
+
+
+@pytest.mark.parametrize("json_path", UNSEEN, ids=lambda p: p.stem)
+def test_unseen_page(json_path: Path) -> None:
+    """Short releases, a Drupal body in a field of the site's own name, stories split in two
+    blocks, and a grid of short teasers that is no article (tests/fixtures/unseen)."""
+    article, expected = run_fixture(json_path)
+    assert article.is_article is expected["is_article"], article.reason
+    if expected["is_article"]:
+        assert paragraphs(article) == expected["body"]
+    assert [bad for bad in expected["must_not_contain"] if bad in article.text] == []
+
+
+SHORT_RELEASE = ("<p>Luwuk – Pemerintah Kabupaten menyalurkan 12 ton beras cadangan pangan, Kamis (20/11/2026).</p>"
+                 "<p>Bantuan diberikan kepada 1.200 keluarga terdampak banjir.</p>"
+                 "<p>Penyaluran dipimpin langsung Wakil Bupati di Balai Desa Singkoyo.</p>"
+                 "<p>Pemkab juga menyiapkan posko kesehatan bagi warga yang mengungsi.</p>")
+MENU = "".join(f'<li><a href="/menu-{i}">Menu {i}</a></li>' for i in range(30))
+
+
+def test_four_sentence_release_is_an_article_with_its_four_sentences() -> None:
+    html = (f'<html><head><title>Pemkab Salurkan Beras</title><meta property="og:type" content="article"></head><body>'
+            f'<ul class="nav">{MENU}</ul><h1>Pemkab Salurkan Beras</h1><div class="isi">{SHORT_RELEASE}</div></body></html>')
+    article = extract_article(html, "https://x.go.id/berita/read/2026/11/20/pemkab-salurkan-beras", now=NOW)
+    assert article.is_article, article.reason
+    assert len(paragraphs(article)) == 4 and paragraphs(article)[3].startswith("Pemkab juga menyiapkan")
+
+
+def test_listing_of_many_short_teasers_is_not_an_article() -> None:
+    teasers = "".join(f'<div class="kartu"><a href="/berita/read/2026/11/{i}/kabar-desa-nomor-{i}"><b>Kabar Desa '
+                      f'Nomor {i}</b></a><p>Warga desa menggelar kerja bakti di balai desa.</p></div>' for i in range(10))
+    html = (f'<html><head><title>Kabar Terkini</title><meta property="og:type" content="article"></head><body>'
+            f'<ul class="nav">{MENU}</ul><h1>Kabar Terkini</h1>{teasers}</body></html>')
+    article = extract_article(html, "https://x.go.id/kabar-daerah-terkini", now=NOW)
+    assert not article.is_article
+
+
+@pytest.mark.parametrize("body", [
+    "<p>Silakan login untuk membaca berita ini secara lengkap.</p><p>Belum punya akun? Daftar sekarang gratis.</p>"
+    "<p>Pemerintah Kabupaten menyalurkan bantuan beras kepada warga.</p>",
+    "<p>Foto 1 dari 12.</p>",
+])
+def test_short_login_walls_and_stubs_stay_rejected(body: str) -> None:
+    html = (f'<html><head><title>Pemkab Salurkan Beras</title><meta property="og:type" content="article"></head>'
+            f'<body><ul class="nav">{MENU}</ul><h1>Pemkab Salurkan Beras</h1><div class="isi">{body}</div></body></html>')
+    assert not extract_article(html, "https://x.go.id/berita/read/2026/11/20/pemkab-salurkan-beras", now=NOW).is_article

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from lxml.html import document_fromstring
@@ -137,3 +138,39 @@ def test_headline_from_a_cms_judul_element_when_no_h1_or_metadata() -> None:
         '</div><div class="isi"><p>Isi.</p></div></td></tr></table></body></html>')
     assert metadata.extract_title(tree, "https://tegalkab.go.id/berita.php?id=1") == \
         "Kesbangpol Gelar Sosialisasi Wawasan Kebangsaan"
+
+
+# ---------------------------------------------------------------- first sight: the portal's name as <title>
+FIRST_SIGHT = Path(__file__).parent / "fixtures" / "unseen"
+
+
+@pytest.mark.parametrize(("name", "url", "headline"), [
+    # og:title = og:site_name = "Dinas Komunikasi dan Informatika Kabupaten Sumbawa"; the headline is an <h2>.
+    ("kominfo_portal_site_title.html", "https://diskominfo.sumbawakab.go.id/berita/detail/rakor-kamtibmas",
+     "Bupati Sumbawa Pimpin Rakor Kamtibmas Jelang Natal dan Tahun Baru"),
+    # <title> "Website Resmi Pemerintah Kabupaten Bengkayang", the logo <h1> links home, the headline is an <h2>.
+    ("pemkab_portal_website_resmi.html", "https://bengkayangkab.go.id/berita/baca/2291",
+     "Satpol PP Tertibkan Pedagang Kaki Lima di Trotoar Pasar Bengkayang"),
+    # Control: "Headline - Site" with a real og:title stays the headline.
+    ("news_title_with_site_control.html", "https://malutterkini.com/berita/dua-kelompok-pemuda-bentrok",
+     "Dua Kelompok Pemuda Bentrok di Pasar Ternate, Polisi Amankan Lima Orang"),
+])
+def test_portal_name_as_title_gives_way_to_the_headline(name: str, url: str, headline: str) -> None:
+    tree = document_fromstring((FIRST_SIGHT / name).read_bytes())
+    assert metadata.extract_title(tree, url) == headline
+
+
+def test_institution_title_without_site_name_metadata_gives_way_to_the_content_headline() -> None:
+    tree = document_fromstring(
+        '<html><head><title>Dinas Komunikasi dan Informatika Kabupaten Sumbawa</title></head><body>'
+        '<div class="content"><h2>Rapat Forkopimda Bahas Pengamanan Nataru</h2><p>Isi.</p></div></body></html>')
+    assert metadata.extract_title(tree, "https://x.go.id/berita/1") == "Rapat Forkopimda Bahas Pengamanan Nataru"
+
+
+def test_headline_naming_an_institution_stays_when_the_content_prints_it() -> None:
+    tree = document_fromstring(
+        '<html><head><title>Polres Garut Gelar Operasi Zebra - Tribrata News Garut</title>'
+        '<meta property="og:site_name" content="Tribrata News Garut"></head><body><a class="logo" href="/">'
+        '<img alt="Tribrata News Garut"></a><h1>Polres Garut Gelar Operasi Zebra</h1>'
+        '<h2>Sasaran Operasi Tahun Ini</h2></body></html>')
+    assert metadata.extract_title(tree, "https://tribratanews.garut.id/a/") == "Polres Garut Gelar Operasi Zebra"
