@@ -3,6 +3,9 @@
 Prints one table per corpus, every extractor side by side, from ONE run:
 
 * the gold set (``tests/fixtures/gold``, plus the gold pages whose HTML stays in ../shared);
+* the real Indonesian pages of ../shared/corpus/indonesian with the gold other projects asserted
+  (``*.gold.json``: title, date, body where given; uneven, see that folder's README), listing
+  pages and pages without a body gold left out;
 * the ScrapingHub article-extraction benchmark in ../shared/corpus/scrapinghub (181 English
   pages, body only), skipped with a message when ../shared is absent.
 
@@ -31,12 +34,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import trafilatura
 
 from pipelines.extract import extract_article
+from pipelines.vocabulary import WIB
 from tests.goldset import (
     SHARED,
     GoldPage,
@@ -117,6 +122,45 @@ def newspaper_extractor() -> Extractor | None:
 
 
 # ---------------------------------------------------------------- corpora
+
+INDONESIAN = SHARED / "indonesian"
+
+
+def indonesian_pages() -> list[GoldPage]:
+    """The real Indonesian pages whose gold has a URL and a body, as gold pages (their title and
+    date too when the gold gives them); [] when ../shared is absent."""
+    pages = []
+    for path in sorted(INDONESIAN.glob("*.gold.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        html = path.with_name(path.name.replace(".gold.json", ".html"))
+        if not isinstance(gold, dict) or not gold.get("url") or not gold.get("content") or not html.exists():
+            continue
+        spec: dict[str, Any] = {"url": gold["url"], "body": [gold["content"]],
+                                "now": _corpus_now(gold.get("_crawl_date")), "language": "id"}
+        if gold.get("title"):
+            spec["title"] = gold["title"]
+        if published := _corpus_date(gold):
+            spec["published"] = published
+        page = GoldPage(path.name.removesuffix(".gold.json"), spec, path)
+        page.__dict__["html"] = html.read_bytes()
+        pages.append(page)
+    return pages
+
+
+def _corpus_now(crawl_date: str | None) -> str:
+    """The crawl clock of a corpus page: its recorded crawl day, else far in the future."""
+    moment = datetime.fromisoformat(crawl_date) if crawl_date else datetime(2030, 1, 1)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=WIB)).isoformat()
+
+
+def _corpus_date(gold: dict[str, Any]) -> str | None:
+    """The publication day the corpus gold states (epoch milliseconds or an ISO date), in WIB."""
+    if gold.get("date_epoch_ms"):
+        return datetime.fromtimestamp(gold["date_epoch_ms"] / 1000, tz=WIB).date().isoformat()
+    if gold.get("publication_date"):
+        return str(gold["publication_date"])[:10]
+    return None
+
 
 def scrapinghub_pages() -> list[GoldPage]:
     """The ScrapingHub pages as gold pages (body only), or [] when ../shared is absent."""
@@ -218,9 +262,15 @@ def main(argv: list[str] | None = None) -> int:
     print_table(f"Gold set (tests/fixtures/gold){note}", len(gold), tallies, with_snippets=True)
     if args.pages:
         print("\nPantau misses on the gold set:\n" + "\n".join(tallies["pantau"].misses))
-    hub = [] if args.gold_only else scrapinghub_pages()
     if args.gold_only:
         return 0
+    indonesian = indonesian_pages()
+    if indonesian:
+        print_table("Real Indonesian pages with other projects' gold (../shared/corpus/indonesian)",
+                    len(indonesian), run(indonesian, extractors), with_snippets=False)
+    else:
+        print("\nIndonesian corpus skipped: ../shared/corpus/indonesian is absent.")
+    hub = scrapinghub_pages()
     if not hub:
         print("\nScrapingHub benchmark skipped: ../shared/corpus/scrapinghub is absent.")
         return 0
