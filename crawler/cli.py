@@ -347,12 +347,8 @@ def runs(db: str, dropped: bool, run_id: str | None, source: str | None, limit: 
     with open_store(db) as store:
         if dropped:
             rows = store.dropped(run_id=run_id, source=source, limit=limit)
-        elif run_id:
-            rows = [_encoded(r) for r in store.runs_of(run_id)][:limit]
-        elif source:
-            rows = [_encoded(r) for r in store.run_history(source, limit)]
         else:
-            rows = store.runs(limit)
+            rows = store.runs(limit, run_id=run_id, source=source)
     if dropped:
         for row in rows:
             row["raw_kept"] = bool(row["raw_kept"])
@@ -393,16 +389,6 @@ def _decoded(value: Any) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _encoded(row: dict[str, Any]) -> dict[str, Any]:
-    """A decoded run row (``runs_of``, ``run_history``) in ``store.runs``' shape: its JSON
-    columns as text, so ``pantau runs --json`` prints one shape whatever the filter."""
-    row = {k: v for k, v in row.items() if k != "word_counts"}
-    for key in ("errors", "skipped", "limits"):
-        if isinstance(row.get(key), dict):
-            row[key] = json.dumps(row[key], sort_keys=True, ensure_ascii=False)
-    return row
 
 
 # sources ---------------------------------------------------------------------------------------

@@ -92,6 +92,6 @@ class FrontierJournal:
 
     def prune(self, older_than: datetime) -> None:
         removed = self._write("", "the retention of dropped pages",
-                              lambda: self.store.prune_dropped_pages(older_than))
+                              lambda: self.store.prune_past_retention(older_than))
         if removed:
             logger.info("removed %d raw pages of dropped URLs past their retention", removed)

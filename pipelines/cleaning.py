@@ -171,11 +171,7 @@ def story_of(tree: HtmlElement) -> Iterator[None]:
         yield
         return
     blocks = _find_story_blocks(tree, STORY_GUARD_MIN_WORDS)
-    guard: set[HtmlElement] = set()
-    for block in blocks:
-        guard.add(block)
-        guard.update(block.iterancestors())
-    token = _STORY.set((tree, blocks, guard))
+    token = _STORY.set((tree, blocks, _guard_of(blocks)))
     try:
         yield
     finally:
@@ -199,8 +195,13 @@ def prose_guard(tree: HtmlElement) -> set[HtmlElement]:
     cached = _STORY.get()
     if cached is not None and cached[0] is tree:
         return cached[2]
+    return _guard_of(story_blocks(tree))
+
+
+def _guard_of(blocks: list[HtmlElement]) -> set[HtmlElement]:
+    """The story blocks and all their ancestors."""
     guard: set[HtmlElement] = set()
-    for block in story_blocks(tree):
+    for block in blocks:
         guard.add(block)
         guard.update(block.iterancestors())
     return guard

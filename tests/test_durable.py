@@ -391,7 +391,7 @@ def test_retention_removes_old_raw_pages_and_finished_rows_but_keeps_what_stops_
         store.keep_dropped_page("kept", "http://x/kept", "s", b"<html></html>", http_status=200,
                                 content_type="text/html", encoding="utf-8")
         store.settle("gone", "stored", "r1")
-        assert store.prune_dropped_pages(utc_now() + timedelta(days=1)) == 1
+        assert store.prune_past_retention(utc_now() + timedelta(days=1)) == 1
         assert [r["reason"] for r in store.dropped()] == ["not_article"]
         assert not store.dropped()[0]["raw_kept"]
         assert store.finished_keys({"s": utc_now()}) == {"kept"}

@@ -223,7 +223,7 @@ class FrontierMixin(StoreBase):
         with self.write():
             self._conn.execute("delete from dropped_pages where key = ?", [key])
 
-    def prune_dropped_pages(self, older_than: datetime) -> int:
+    def prune_past_retention(self, older_than: datetime) -> int:
         """Past the retention period: raw pages of dropped URLs are deleted (their rows stay:
         they keep the URL from being fetched again), and rows of stored articles and decided
         pages go (the ``articles`` table and its aliases know those URLs for good)."""

@@ -133,9 +133,21 @@ class RunsMixin(StoreBase):
                 f"where {where}", args)
         return cur.rowcount
 
-    def runs(self, limit: int = 50) -> list[dict[str, Any]]:
-        """The most recent run rows, newest first."""
-        return self._dicts("select * from crawl_runs order by id desc limit ?", [limit])
+    def runs(self, limit: int = 50, *, run_id: str | None = None,
+             source: str | None = None) -> list[dict[str, Any]]:
+        """The most recent run rows, newest first (one run's rows by source name), JSON columns
+        as stored; only those of one run or one source if asked."""
+        where, args = [], []
+        if run_id:
+            where.append("run_id = ?")
+            args.append(run_id)
+        if source:
+            where.append("source = ?")
+            args.append(source)
+        cond = f"where {' and '.join(where)}" if where else ""
+        order = "source" if run_id else "id desc"
+        return self._dicts(f"select * from crawl_runs {cond} order by {order} limit ?",
+                           [*args, limit])
 
     def runs_of(self, run_id: str) -> list[dict[str, Any]]:
         """Every source's row of one run, by source name, ``errors``/``skipped`` decoded."""
