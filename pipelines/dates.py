@@ -29,7 +29,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import chain
 
@@ -120,6 +120,16 @@ def _build(match: re.Match[str]) -> datetime | None:
         return datetime(int(parts["year"]), month, int(parts["day"]), hour, minute, tzinfo=zone)
     except ValueError:
         return None
+
+
+def latest_moment(published: datetime) -> datetime:
+    """The latest moment a story dated ``published`` can have appeared. A page or sitemap that
+    gives only the day ("Jumat, 04 Desember 2026", ``<lastmod>2026-12-04</lastmod>``) is read as
+    midnight, yet the story may be from any hour of that day: judged by midnight, this morning's
+    story would be "older" than a window that opened at 02.55 last night, and lost."""
+    if published.time() == time(0, 0):
+        return published + timedelta(days=1) - timedelta(seconds=1)
+    return published
 
 
 def iter_visible_dates(text: str) -> Iterator[datetime]:

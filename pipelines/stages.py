@@ -21,6 +21,7 @@ from crawler.items import PageItem
 from crawler.run import CrawlRun
 from crawler.urls import canonical_url, request_url, same_site
 from pipelines.assess import LexiconScorer, assess
+from pipelines.dates import latest_moment
 from pipelines.errors import AlreadyStored, Blocked, Garbage, NotAnArticle, StorageBusy, TooOld
 from pipelines.extract import extract_article
 from pipelines.pagecheck import looks_blocked, looks_garbled
@@ -81,7 +82,7 @@ class WindowStage(_Stage):
     def process_item(self, item: PageItem) -> PageItem:
         since = self.run.window_of(item.source, item.since)
         published = item.article.published
-        if published is not None and published < since:
+        if published is not None and latest_moment(published) < since:
             self.run.counters.add(item.source, "too_old")
             raise TooOld(f"older than the window: {item.url} published {published.isoformat()},"
                          f" window since {since.isoformat()}")

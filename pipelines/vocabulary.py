@@ -158,8 +158,11 @@ CHROME_WORDS = re.compile(
 """Class/id words of page chrome beyond ``PAGE_CHROME_MARKERS``, as whole words ("theme-header",
 "date-in-header", "top-nav", "news-bar"); a token that also holds a ``STORY_PART_WORDS`` word
 ("entry-header", "td-post-header") is the story's."""
-STORY_PART_WORDS = re.compile(r"entry|post|article|artikel|berita|single|detail|story|content|konten|judul")
-"""Class/id words of the story's own parts (its header, meta line, body)."""
+STORY_PART_WORDS = re.compile(r"entry|post|article|artikel|berita|single|detail|story|content|konten|judul"
+                              r"|date[-_]?header")
+"""Class/id words of the story's own parts (its header, meta line, body). Blogger heads each
+day's posts with ``h2.date-header`` ("Jumat, 04 Desember 2026"): the post's own day, not a
+site header's."""
 STORY_CONTAINER_TAGS = ("article", "main")
 """Elements holding the story: a <header> inside them is the entry's header."""
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from lxml.html import document_fromstring
 
 from pipelines import dates
-from pipelines.dates import WIB
+from pipelines.dates import WIB, latest_moment
 from pipelines.extract import extract_article
 
 NOW = datetime(2026, 11, 22, 22, 0, tzinfo=WIB)
@@ -143,6 +143,25 @@ def test_blogger_time_of_day_printed_apart_is_read_from_the_abbr_title() -> None
             "<div class='post-footer'>Diposting oleh Roni di <a class='timestamp-link'><abbr class='published' "
             "itemprop='datePublished' title='2024-06-03T09:42:00+07:00'>09.42</abbr></a></div></div></body></html>")
     assert choose(html) == datetime(2024, 6, 3, 9, 42, tzinfo=WIB)
+
+
+def test_blogger_day_heading_is_the_posts_day_not_a_site_header() -> None:
+    """``h2.date-header`` heads the day's posts; the body's "Senin (3/6)" is the event's day."""
+    html = ("<html><body><div class='header-outer'><div class='header'><h1 class='title'><a href='/'>Global"
+            "</a></h1></div></div><div class='main-inner'><div class='main'><div class='blog-posts hfeed'>"
+            "<div class='date-outer'><h2 class='date-header'><span>Selasa, 04 Juni 2024</span></h2>"
+            "<div class='date-posts'><div class='post-outer'><div class='post hentry'><h3 class='post-title'>"
+            "Rakor</h3><div class='post-body'><p>Forkopimda menggelar rapat koordinasi, Senin (3/6).</p>"
+            + "<p>Rakor membahas langkah antisipasi gangguan keamanan dan ketertiban masyarakat.</p>" * 3
+            + "</div>"
+            "<div class='post-footer'>Diposting oleh Budi di <a class='timestamp-link'>02.57</a></div>"
+            "</div></div></div></div></div></div></div></body></html>")
+    assert (chosen := choose(html)) and chosen.date() == date(2024, 6, 4)
+
+
+def test_a_day_without_its_hour_may_be_any_moment_of_that_day() -> None:
+    assert latest_moment(datetime(2026, 12, 4, tzinfo=WIB)) == datetime(2026, 12, 4, 23, 59, 59, tzinfo=WIB)
+    assert latest_moment(datetime(2026, 12, 4, 9, 5, tzinfo=WIB)) == datetime(2026, 12, 4, 9, 5, tzinfo=WIB)
 
 
 def test_date_line_right_under_the_headline_without_a_date_class() -> None:

@@ -72,6 +72,17 @@ def test_articles_older_than_the_window_are_dropped(run: CrawlRun) -> None:
     assert run.counts("polres").too_old == 1
 
 
+def test_a_day_only_date_on_the_windows_first_day_is_kept(run: CrawlRun) -> None:
+    """The window opens at 02.55 WIB; a page printing only "15 November" may be from 10.00."""
+    run.windows = {"polres": datetime(2026, 11, 15, 2, 55, tzinfo=WIB)}
+    url = HOME + "2026/11/15/patroli-pagi/"
+    fresh = ExtractStage(run.crawler, run).process_item(item(page(url, published="2026-11-15"), url))
+    assert WindowStage(run.crawler, run).process_item(fresh) is fresh
+    older = ExtractStage(run.crawler, run).process_item(item(page(url, published="2026-11-14"), url))
+    with pytest.raises(TooOld):
+        WindowStage(run.crawler, run).process_item(older)
+
+
 def test_a_listing_page_is_not_an_article(run: CrawlRun) -> None:
     links = "".join(f'<li><a href="{HOME}2026/11/{i:02d}/berita-{i}/">Berita nomor {i} hari ini</a></li>'
                     for i in range(1, 30))

@@ -62,6 +62,7 @@ from crawler.run import CrawlRun
 from crawler.runstats import RunCounters, error_kind, ignored_kind
 from crawler.sources import Source
 from crawler.urls import canonical_url, looks_like_article_url, request_url, same_site
+from pipelines.dates import latest_moment
 from pipelines.errors import AlreadyStored, Blocked, Garbage, StorageBusy, TooOld
 from pipelines.storage import FrontierEntry
 from pipelines.vocabulary import TAXONOMY_SITEMAP_WORDS
@@ -420,7 +421,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             if self.frontier.known_before_run(canonical_url(url, src.url)):
                 self.counters.add(src.name, "known_skipped")
-            elif when is not None and when < since:
+            elif when is not None and latest_moment(when) < since:
                 self.counters.add(src.name, "too_old")
             else:
                 fresh.append(discovery.Link(url=url, published=link.published, title=link.title,
