@@ -190,26 +190,52 @@ def read_page(path_or_url: str) -> tuple[bytes, str]:
 
 
 @main.command()
-@click.argument("path_or_url")
-@click.option("--url", help="The page's original URL (for a saved file).")
+@click.argument("pages", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option("--url", help="The page's original URL (for one saved file).")
 @click.option("--drop", multiple=True, metavar="CSS", help="Extra CSS selector to remove.")
 @click.option("--region", "region", help="The source's own region (last resort for tagging).")
-def extract(path_or_url: str, url: str | None, drop: tuple[str, ...], region: str | None) -> None:
-    """Extract one page and print the article as JSON, with its score and region.
+@click.option("--source", metavar="NAME", help="Apply this source's learned template (from --db).")
+@db_option()
+def extract(pages: tuple[str, ...], url: str | None, drop: tuple[str, ...], region: str | None,
+            source: str | None, db: str) -> None:
+    """Extract pages and print each article as JSON, with its score and region.
+
+    Several pages of one site given at once teach Pantau that site's template (what repeats
+    across them outside the story) before each is extracted; --source with --db applies the
+    template the crawls learned instead. "template_removed" lists what it cut.
 
     \b
     Example:
       pantau extract saved-page.html --url https://example.go.id/berita/123
+      pantau extract a.html b.html c.html d.html
+      pantau extract https://example.go.id/berita/123 --source kominfo-x --db pantau.db
     """
     from pipelines.assess import assess, readable
     from pipelines.extract import extract_article
+    from pipelines.template import SiteTemplate, sightings
 
-    html, origin = read_page(path_or_url)
-    article = extract_article(html, url or origin, drop=drop)
-    fields = article.to_dict()
-    if article.is_article:
-        fields.update(readable(assess(article.title, article.text, article.dateline, region)))
-    click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
+    if url and len(pages) > 1:
+        raise click.UsageError("--url names one saved page; give several pages without it")
+    fetched = [read_page(page) for page in pages]
+    urls = [url] if url else [origin for _, origin in fetched]
+    template: SiteTemplate | None = None
+    if source:
+        with open_store(db) as store:
+            if source not in store.source_names():
+                raise click.ClickException(f"no source {source!r} in {db}")
+            template = store.site_template(source)
+    elif len(fetched) > 1:
+        template = SiteTemplate("pages given")
+        for (html, _), page_url in zip(fetched, urls, strict=True):
+            template.learn(sightings(extract_article(html, page_url, drop=drop, placed=True).lines))
+    results = []
+    for (html, _), page_url in zip(fetched, urls, strict=True):
+        article = extract_article(html, page_url, drop=drop, template=template)
+        fields = article.to_dict()
+        if article.is_article:
+            fields.update(readable(assess(article.title, article.text, article.dateline, region)))
+        results.append(fields)
+    click.echo(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2))
 
 
 # list / show / runs ----------------------------------------------------------------------------
@@ -285,7 +311,7 @@ def _score(value: float | None) -> str:
 @db_option()
 @json_option
 def show(article_id: int, db: str, as_json: bool) -> None:
-    """Show one article: metadata, aliases and clean text.
+    """Show one article: metadata, aliases, copies, what its site's template removed, clean text.
 
     \b
     Example:
@@ -295,6 +321,7 @@ def show(article_id: int, db: str, as_json: bool) -> None:
         article = store.get_article(article_id)
         if article is not None:
             article["copies"] = store.story_copies(article_id)
+            article["template_cut"] = store.template_removals(article_id)
     if article is None:
         raise click.ClickException(f"no article {article_id} in {db}")
     if as_json:
@@ -311,6 +338,8 @@ def show(article_id: int, db: str, as_json: bool) -> None:
         click.echo(f"{'alias':>18}: {alias}")
     for copy in article["copies"]:
         click.echo(f"{'same story':>18}: #{copy['id']} {copy['source']}: {copy['title']}")
+    for line in article["template_cut"]:
+        click.echo(f"{'template removed':>18}: {line}")
     click.echo("\n" + (article["text"] or ""))
 
 

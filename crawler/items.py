@@ -30,3 +30,4 @@ class PageItem:
     since: datetime | None = None    # the window it is judged against (its frontier row's)
     article: Any = None              # pipelines.extract.Article, set by ExtractStage
     scores: dict[str, Any] = field(default_factory=dict)   # set by ScoreStage (pipelines.assess)
+    template_version: str = ""       # its site's template when extracted (pipelines.template)

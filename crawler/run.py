@@ -64,6 +64,7 @@ from crawler.runstats import RunCounters, SourceCounts
 from crawler.sources import Source, load_sources, select_sources
 from crawler.window import parse_since, source_window
 from pipelines.storage import DatabaseError, RetryPolicy, Store
+from pipelines.template import SiteTemplate
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class CrawlRun:
         self.store: Store | None = None
         self.journal: FrontierJournal | None = None
         self.windows: dict[str, datetime] = {}
+        self.templates: dict[str, SiteTemplate] = {}         # source → its learned template
         self.run_rows: dict[str, int] = {}
         self.skipped_busy: dict[str, dict[str, Any]] = {}   # source → the lease that holds it
         self.resume: list[dict[str, Any]] = []               # open frontier rows, oldest first

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,6 +46,7 @@ from pipelines.metadata import (
     read_credit_lines,
     read_labelled_fields,
 )
+from pipelines.template import Line, SiteTemplate, apply_template, page_lines
 from pipelines.vocabulary import LISTING_ARCHIVE_PATH, LISTING_TAXONOMY_PATH, WIB
 
 MIN_RUNNING_WORDS = 30  # below this much prose (lines of 15+ words) the page has no real body
@@ -92,10 +93,15 @@ class Article:
     language: str | None = None
     is_article: bool = False
     reason: str | None = None
+    template_removed: list[str] = field(default_factory=list)
+    """Lines its site's learned template removed (``pipelines.template``), for ``pantau show``."""
+    lines: list[Line] = field(default_factory=list, repr=False)
+    """The paragraphs before the template was applied, placed: what the learner counts."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (datetimes as ISO 8601 with their UTC offset)."""
         data = asdict(self)
+        del data["lines"]
         for key in ("published", "modified"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
@@ -259,12 +265,15 @@ def _aware(moment: datetime | None) -> datetime:
 
 
 def extract_article(
-    html: str | bytes, url: str, *, drop: Sequence[str] = (), now: datetime | None = None
+    html: str | bytes, url: str, *, drop: Sequence[str] = (), now: datetime | None = None,
+    template: SiteTemplate | None = None, placed: bool = False,
 ) -> Article:
     """Extract clean text and metadata from one page.
 
     ``drop`` lists the source's own CSS selectors to delete before extraction; ``now`` bounds
-    dates (later dates are rejected) and anchors relative ones ("2 jam yang lalu").
+    dates (later dates are rejected) and anchors relative ones ("2 jam yang lalu"); ``template``
+    is the site's learned template, whose lines outside the story are removed. ``placed`` (or a
+    template) also places every paragraph on the page (``Article.lines``), for the learner.
     """
     now = _aware(now)
     tree = load_html(html)
@@ -272,9 +281,14 @@ def extract_article(
         return Article(url=url, reason="not HTML (feed, XML or unparseable markup)")
     with story_of(tree):              # its story blocks, found once for reading and cleaning
         raw = _read_raw(tree, url)
-        lines = _main_text_lines(clean_tree(tree, drop), url)
+        cleaned = clean_tree(tree, drop)
+        lines = _main_text_lines(cleaned, url)
     credits = {**raw.fields, **read_credit_lines(join_label_value_lines(join_wrapped_lines(lines)))}
     paragraphs = clean_paragraphs(lines, raw.title)
+    placed_lines, removed = [], []
+    if placed or template is not None:
+        placed_lines = page_lines(paragraphs, cleaned)
+        paragraphs, removed = apply_template(placed_lines, template)
     published = choose_published(raw.dates, paragraphs, now, tree)
     reason = _not_article_reason(paragraphs, raw, url)
     text = "\n\n".join(paragraphs)
@@ -283,5 +297,5 @@ def extract_article(
         published=published, modified=choose_modified(raw.dates, published, now),
         author=choose_author(credits, raw.authors, paragraphs, url), source_attribution=credits.get("sumber"),
         dateline=extract_dateline(paragraphs), language=detect_language(tree, text),
-        is_article=reason is None, reason=reason,
+        is_article=reason is None, reason=reason, template_removed=removed, lines=placed_lines,
     )

@@ -10,6 +10,7 @@ change can be judged by its reach before anyone reads the inbox.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -18,11 +19,13 @@ from typing import Any
 from crawler.urls import canonical_url, request_url, same_site
 from crawler.window import source_window
 from pipelines.assess import Scorer, assess
+from pipelines.dates import latest_moment
 from pipelines.extract import Article, extract_article
-from pipelines.storage import NewArticle, Store, iso, to_utc_iso, utc_now
+from pipelines.storage import NewArticle, RawPage, Store, iso, to_utc_iso, utc_now
+from pipelines.template import SiteTemplate, sightings
 
 EXTRACTED = ("title", "text", "published", "published_utc", "modified", "author",
-             "source_attribution", "dateline", "language", "word_count")
+             "source_attribution", "dateline", "language", "word_count", "template_removed")
 ASSESSED = ("score", "kamtibmas", "topics", "relevance_evidence", "region", "province",
             "region_evidence")
 
@@ -37,17 +40,70 @@ def decode(html: bytes, encoding: str | None) -> str:
         return html.decode("utf-8", errors="replace")
 
 
-def extracted_columns(html: bytes, encoding: str | None, url: str,
-                      drop: Sequence[str]) -> dict[str, Any] | None:
-    """The article columns today's extraction gives this page (None: no longer an article)."""
-    article = extract_article(decode(html, encoding), url, drop=drop)
+def extracted_columns(html: bytes, encoding: str | None, url: str, drop: Sequence[str],
+                      template: SiteTemplate | None = None) -> dict[str, Any] | None:
+    """The article columns today's extraction (with the site's template) gives this page
+    (None: no longer an article)."""
+    article = extract_article(decode(html, encoding), url, drop=drop, template=template)
     if not article.is_article:
         return None
     return {"title": article.title, "text": article.text, "published": iso(article.published),
             "published_utc": to_utc_iso(article.published), "modified": iso(article.modified),
             "author": article.author, "source_attribution": article.source_attribution,
             "dateline": article.dateline, "language": article.language,
-            "word_count": len(article.text.split())}
+            "word_count": len(article.text.split()),
+            "template_removed": removal_record(article.template_removed)}
+
+
+def removal_record(removed: Sequence[str]) -> str | None:
+    """``articles.template_removed``: the lines as a JSON list (None when nothing was removed)."""
+    return json.dumps(list(removed), ensure_ascii=False) if removed else None
+
+
+def learn_template(store: Store, source: str, drop: Sequence[str]) -> SiteTemplate:
+    """Learn ``source``'s template again from every page of it that is stored (a database from
+    before templates, or one learned under other rules), and return it."""
+    store.reset_template(source)
+    template = SiteTemplate(source)
+    for page in store.pages_of_source(source):
+        article = extract_article(decode(page.html, page.encoding), page.url, drop=drop, placed=True)
+        if article.is_article:
+            seen = sightings(article.lines)
+            store.learn_template(source, seen)
+            template.learn(seen)
+    return template
+
+
+def apply_template(store: Store, source: str, template: SiteTemplate, drop: Sequence[str],
+                   scorer: Scorer | None, region: str | None, *, fetched_since: datetime | None = None,
+                   counts: Counter | None = None) -> Counter:
+    """Extract again the stored pages of ``source`` that were extracted under another template
+    than ``template`` (fetched since ``fetched_since``, when given); update what changed."""
+    counts = Counter() if counts is None else counts
+    for page in store.pages_of_source(source, not_version=template.version, fetched_since=fetched_since):
+        row = store.get_article(page.article_id)
+        if row is not None:
+            _reextract_one(store, row, page, drop, template, scorer, region, counts)
+    return counts
+
+
+def _reextract_one(store: Store, row: Mapping[str, Any], page: RawPage, drop: Sequence[str],
+                   template: SiteTemplate | None, scorer: Scorer | None, region: str | None,
+                   counts: Counter) -> None:
+    counts["checked"] += 1
+    new = extracted_columns(page.html, page.encoding, page.url, drop, template)
+    if new is None:
+        counts["no_longer_article"] += 1
+        return
+    update = changed(row, new, EXTRACTED)
+    if update:
+        merged = {**row, **update}
+        update.update(assess(merged["title"], merged["text"], merged["dateline"], region, scorer))
+        counts["changed"] += 1
+        counts["template_cut"] += bool(new["template_removed"]) and "template_removed" in update
+    version = template.version if template is not None else ""
+    if update or (row.get("template_version") or "") != version:
+        store.update_article(page.article_id, {**update, "template_version": version})
 
 
 def changed(row: Mapping[str, Any], new: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
@@ -56,26 +112,22 @@ def changed(row: Mapping[str, Any], new: Mapping[str, Any], keys: Sequence[str])
 
 def reextract_all(store: Store, drops: Mapping[str, Sequence[str]], scorer: Scorer | None,
                   progress: Progress | None = None) -> Counter:
-    """Extract every stored page again; update changed articles (and their scores)."""
+    """Extract every stored page again, each with its site's template (learned first where the
+    database has none under today's rules); update changed articles (and their scores)."""
     counts: Counter = Counter()
     regions = store.source_regions()
+    templates = store.site_templates(sorted(regions))
+    for source in sorted(regions):
+        if not templates[source].pages or source in store.stale_template_rules():
+            templates[source] = learn_template(store, source, drops.get(source, ()))
+            counts["templates_learned"] += 1
     for page in store.iter_raw_pages():
         row = store.get_article(page.article_id)
         if row is None:
             continue
-        article_id = page.article_id
-        counts["checked"] += 1
-        new = extracted_columns(page.html, page.encoding, page.url, drops.get(row["source"], ()))
-        if new is None:
-            counts["no_longer_article"] += 1
-            continue
-        update = changed(row, new, EXTRACTED)
-        if update:
-            merged = {**row, **update}
-            update.update(assess(merged["title"], merged["text"], merged["dateline"],
-                                 regions.get(row["source"]), scorer))
-            store.update_article(article_id, update)
-            counts["changed"] += 1
+        source = row["source"]
+        _reextract_one(store, row, page, drops.get(source, ()), templates.get(source), scorer,
+                       regions.get(source), counts)
         if progress:
             progress(counts["checked"])
     return counts
@@ -101,6 +153,7 @@ def reextract_dropped(store: Store, drops: Mapping[str, Sequence[str]], scorer: 
     moment = now or utc_now()
     regions = store.source_regions()
     homes = {row["name"]: row["url"] for row in store.sources_state()}
+    templates = store.site_templates(sorted(regions))
     # the iterator reads in key order, a batch at a time: a page stored here (its frontier row
     # settled, its kept page forgotten) is behind it and never read twice
     for page in store.iter_dropped_pages():
@@ -108,16 +161,18 @@ def reextract_dropped(store: Store, drops: Mapping[str, Sequence[str]], scorer: 
         source = page["source"]
         fetched = page.get("fetched_at")     # relative dates count from the fetch, if known
         article = extract_article(decode(page["html"], page["encoding"]), page["url"],
-                                  drop=drops.get(source, ()),
+                                  drop=drops.get(source, ()), template=templates.get(source),
                                   now=datetime.fromisoformat(fetched) if fetched else moment)
         if not article.is_article:
             counts["not_article"] += 1
         elif _too_old(article.published, page, store, moment):
             counts["too_old"] += 1
         else:
-            new_id = _store_dropped(store, page, article, homes.get(source),
-                                    assess(article.title, article.text, article.dateline,
-                                           regions.get(source), scorer), moment, run_id)
+            scores = assess(article.title, article.text, article.dateline, regions.get(source), scorer)
+            template = templates.get(source)
+            scores.update(template_removed=removal_record(article.template_removed),
+                          template_version=template.version if template else "")
+            new_id = _store_dropped(store, page, article, homes.get(source), scores, moment, run_id)
             counts["stored" if new_id is not None else "already_stored"] += 1
         if progress:
             progress(counts["checked"])
@@ -131,7 +186,7 @@ def _too_old(published: datetime | None, page: Mapping[str, Any], store: Store,
         return False
     since = datetime.fromisoformat(page["since"]) if page.get("since") else \
         source_window(store.last_success(page["source"]), now)
-    return published < since
+    return latest_moment(published) < since
 
 
 def _store_dropped(store: Store, page: Mapping[str, Any], article: Article, home: str | None,

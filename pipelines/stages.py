@@ -11,6 +11,7 @@ model, if any, is found beside the database (``pipelines.train.load_scorer``).
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Self
 
@@ -25,7 +26,9 @@ from pipelines.dates import latest_moment
 from pipelines.errors import AlreadyStored, Blocked, Garbage, NotAnArticle, StorageBusy, TooOld
 from pipelines.extract import extract_article
 from pipelines.pagecheck import looks_blocked, looks_garbled
+from pipelines.rework import apply_template, removal_record
 from pipelines.storage import DatabaseError, NewArticle, is_busy
+from pipelines.template import Sighting, SiteTemplate, sightings
 from pipelines.train import ModelFileError, load_scorer
 
 
@@ -55,7 +58,10 @@ class ExtractStage(_Stage):
     def process_item(self, item: PageItem) -> PageItem:
         run = self.run
         source = run.by_name[item.source]
-        article = extract_article(item.text, item.response_url, drop=source.drop, now=run.now)
+        template = self._template(item.source)
+        article = extract_article(item.text, item.response_url, drop=source.drop, now=run.now,
+                                  template=template)
+        item.template_version = template.version
         if not article.is_article:
             if looks_garbled(item.text):
                 run.counters.error(item.source, "garbage")
@@ -74,6 +80,16 @@ class ExtractStage(_Stage):
             article.published = item.listed_published
         item.article = article
         return item
+
+
+    def _template(self, source: str) -> SiteTemplate:
+        """The source's learned template, read from the database at its first page; the store
+        stage keeps it up to date as the run's pages arrive."""
+        templates = self.run.templates
+        if source not in templates:
+            store = self.run.store       # None: a run without a database learns in memory only
+            templates[source] = store.site_template(source) if store else SiteTemplate(source)
+        return templates[source]
 
 
 class WindowStage(_Stage):
@@ -123,11 +139,14 @@ class StoreStage(_Stage):
         art = item.article
         run = self.run
         store = run.open_store()
+        seen: list[Sighting] = []
         try:
             with store.write():
                 new_id = store.add_article(self._row(item))
                 if new_id is not None:
                     store.assign_story(new_id, art.text, art.published)
+                    seen = sightings(art.lines)
+                    store.learn_template(item.source, seen)
                 if item.key:
                     store.settle(item.key, "stored", run.run_id)
         except DatabaseError as exc:
@@ -136,6 +155,8 @@ class StoreStage(_Stage):
         if new_id is None:
             run.counters.add(item.source, "known_skipped")
             raise AlreadyStored(f"already stored: {item.url}")
+        if (template := run.templates.get(item.source)) is not None:
+            template.learn(seen)                  # what the database now counts, in memory too
         run.counters.add(item.source, "new_articles")
         self.logger.info("new article [%s] %s", item.source, art.title)
         return item
@@ -150,5 +171,34 @@ class StoreStage(_Stage):
             language=art.language, discovered_via=item.discovered_via,
             aliases=tuple(sorted(item.aliases)), html=item.html, encoding=item.encoding,
             http_status=item.http_status, content_type=item.content_type,
-            fetched_at=item.fetched_at, extra=item.scores,
+            fetched_at=item.fetched_at,
+            extra={**item.scores, "template_removed": removal_record(art.template_removed),
+                   "template_version": item.template_version},
         )
+
+    def close_spider(self) -> None:
+        """A site's first pages were extracted before its template existed (or under an older
+        one): extract this window's pages of every source again with the template as it now is,
+        so the night's articles are all cut the same way."""
+        run = self.run
+        if run.store is None:
+            return
+        for source, template in run.templates.items():
+            if not template.version:
+                continue
+            src = run.by_name[source]
+            try:
+                counts = apply_template(run.store, source, template, src.drop, self._scorer(), src.region,
+                                        fetched_since=run.now - timedelta(days=run.first_days))
+            except DatabaseError as exc:   # left for `pantau reextract`; the articles are stored
+                self.logger.error("template of %s not applied to its earlier pages: %s", source, exc)
+                continue
+            if counts["checked"]:
+                self.logger.info("template of %s applied to %d earlier pages (%d changed)", source,
+                                 counts["checked"], counts["changed"])
+
+    def _scorer(self) -> Any:
+        try:
+            return load_scorer(Path(self.run.db_path))
+        except ModelFileError:
+            return LexiconScorer()

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.demo.templates.broken import BrokenPortal
-from tests.conftest import CrawlResult, crawl, write_sources
+from tests.conftest import CrawlResult, crawl, run_pantau, write_sources
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "crawler" / "demo" / "pages"
 NOT_ARTICLE = re.compile(r"/(tag|category|kategori|author|label|search)/|/amp/?$|[?&](utm_|m=1|amp\b)")
@@ -229,3 +229,21 @@ def test_first_crawl_looks_back_30_days_by_default(demo_sites: Any, tmp_path: Pa
     assert sum(r["too_old"] for r in runs.values()) > 0
     published = [r["published_utc"] for r in result.rows("select published_utc from articles")]
     assert min(published) >= (cutoff - timedelta(hours=1)).isoformat()
+
+
+def test_a_sites_learned_template_removes_what_no_rule_knows(first: dict[str, Any]) -> None:
+    """kominfo-babel's body field ends with an about-the-desk box and a follow-us line that no
+    hand-written rule removes; the template learned during the crawl does, on every page (the
+    first ones, stored before the template existed, are extracted again at the crawl's end),
+    and ``pantau show`` lists what it removed."""
+    from crawler.demo.templates.drupal import ABOUT_DESK, FOLLOW_US
+
+    result = first["result"]
+    texts = result.rows("select id, text, template_removed from articles where source = 'kominfo-babel'")
+    assert len(texts) >= 5
+    assert not [r["id"] for r in texts if ABOUT_DESK in r["text"] or FOLLOW_US in r["text"]]
+    assert all(ABOUT_DESK in json.loads(r["template_removed"] or "[]") for r in texts)
+    proc = run_pantau("show", str(texts[0]["id"]), "--db", str(result.db))
+    assert proc.returncode == 0, proc.stderr
+    assert f"template removed: {ABOUT_DESK}" in proc.stdout
+    assert f"template removed: {FOLLOW_US}" in proc.stdout

@@ -69,7 +69,7 @@ def test_to_dict_is_json_ready_with_offsets() -> None:
     data = json.loads(json.dumps(article.to_dict()))
     assert data["published"] == "2021-01-26T00:00:00+07:00"
     assert set(data) == {"url", "canonical_url", "title", "text", "published", "modified", "author",
-                         "source_attribution", "dateline", "language", "is_article", "reason"}
+                         "source_attribution", "dateline", "language", "is_article", "reason", "template_removed"}
 
 
 def test_drop_selectors_remove_source_specific_clutter() -> None:

@@ -31,7 +31,8 @@ def old_db(tmp_path: Path) -> Path:
 def test_it_migrates_into_one_history_and_keeps_everything(old_db: Path) -> None:
     with Store(old_db, readonly=True) as before:
         assert before.pending_migrations() == ["m004_story_index_in_one_history",
-                                              "m005_durable_frontier_leases_limits"]
+                                              "m005_durable_frontier_leases_limits",
+                                              "m006_site_templates"]
         count = len(before.list_articles(limit=10_000))
     with Store(old_db) as store:
         assert store.pending_migrations() == []

@@ -12,7 +12,7 @@ Modules::
 
     connection.py  connect(path, readonly=...): the pragmas, set once; write_transaction():
                    BEGIN IMMEDIATE, so a writer waits for a busy database instead of failing
-    schema.py      the one migration history (m001…m005), applied when a writer opens the file
+    schema.py      the one migration history (m001…m006), applied when a writer opens the file
     filters.py     ArticleFilter: one filter, one meaning, turned into SQL in one place
     store.py       Store (a context manager) and StorePool, assembled from the parts below
     articles.py    articles, aliases, raw pages, lists, full-text search, stories' mirror
@@ -20,6 +20,7 @@ Modules::
     frontier.py    the durable frontier: every URL a crawl means to fetch and how it ended,
                    dropped pages' raw HTML, which guessed discovery paths a source lacks
     leases.py      one crawl per source at a time, across processes
+    templates.py   each source's learned template (the rules are in pipelines/template.py)
     reviews.py     mark(): operators' marks, whole stories at a time, recorded in ``reviews``
     inbox.py       the review inbox: story pages, facet counts, snippets, exports, digest
     stories.py     StoryIndex: the near-duplicate index (the rules are in pipelines/dedup.py)
@@ -30,7 +31,8 @@ Tables of the Pantau database (``datasette pantau.db`` shows them): ``sources``,
 state; ``score``, ``kamtibmas``, ``topics``, ``region``, ``province`` and their evidence;
 ``story_id``), ``articles_fts`` (FTS5 over title and text), ``url_aliases``, ``raw_pages``
 (zlib HTML), ``crawl_runs`` (with the ``limits`` a run hit), ``http_validators``, ``reviews``,
-``frontier``, ``dropped_pages``, ``source_leases``, ``discovery_paths``, and the story index's
+``frontier``, ``dropped_pages``, ``source_leases``, ``discovery_paths``, ``site_templates``,
+``template_lines``, and the story index's
 ``stories``, ``story_members``, ``minhash_bands``, ``story_facts``, ``story_index_settings``.
 """
 

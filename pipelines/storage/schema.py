@@ -202,6 +202,33 @@ def m005_durable_frontier_leases_limits(db: sqlite_utils.Database) -> None:
         runs.add_column("updated", str)
 
 
+@migrations()
+def m006_site_templates(db: sqlite_utils.Database) -> None:
+    """Issue 12: each source's template, learned from its own pages (``pipelines/template.py``).
+
+    - ``site_templates``: per source, the learner's rules version and the pages it has counted;
+    - ``template_lines``: the lines seen outside a page's story (or short ones), with on how many
+      pages and how many of those in the story's place;
+    - ``articles.template_removed`` (JSON list) and ``articles.template_version``: what the
+      template removed from the article, and under which template it was extracted.
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS site_templates (source TEXT PRIMARY KEY, rules INTEGER NOT NULL, "
+        "pages INTEGER NOT NULL DEFAULT 0, updated TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS template_lines (source TEXT NOT NULL, key TEXT NOT NULL, "
+        "sample TEXT NOT NULL, place TEXT NOT NULL, prose INTEGER NOT NULL, "
+        "pages INTEGER NOT NULL DEFAULT 0, body_pages INTEGER NOT NULL DEFAULT 0, last_seen TEXT, "
+        "PRIMARY KEY (source, key))"
+    )
+    articles = db["articles"]
+    if "template_removed" not in articles.columns_dict:
+        articles.add_column("template_removed", str)
+    if "template_version" not in articles.columns_dict:
+        articles.add_column("template_version", str)
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the pending migrations (the caller holds the write lock); their names."""
     pending = [m.name for m in migrations.pending(db)]

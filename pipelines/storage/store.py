@@ -27,9 +27,10 @@ from pipelines.storage.leases import LeasesMixin
 from pipelines.storage.reviews import ReviewsMixin
 from pipelines.storage.runs import RunsMixin
 from pipelines.storage.schema import migrate, pending
+from pipelines.storage.templates import TemplatesMixin
 
 
-class Store(ArticlesMixin, RunsMixin, FrontierMixin, LeasesMixin, ReviewsMixin, InboxMixin):
+class Store(ArticlesMixin, RunsMixin, FrontierMixin, LeasesMixin, ReviewsMixin, InboxMixin, TemplatesMixin):
     """A Pantau database. ``Store(path)`` creates or migrates it; ``readonly=True`` only reads."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False, migrate: bool = True) -> None:

@@ -22,6 +22,11 @@ from crawler.demo.templates.common import (
 from crawler.demo.text import tanggal
 
 
+ABOUT_DESK = ("Tentang redaksi: berita ini disiapkan oleh Tim Peliputan Dinas Komunikasi dan Informatika "
+              "Provinsi Kepulauan Bangka Belitung untuk warga Babel.")
+FOLLOW_US = "Dapatkan kabar harian Diskominfo Babel melalui kanal resmi kami"
+
+
 @dataclass
 class DrupalKominfo:
     """A provincial Kominfo portal on Drupal: ``/berita/<alias>`` pages with ``/node/<id>``
@@ -29,7 +34,10 @@ class DrupalKominfo:
     robots.txt does not mention, and Sumber/Penulis as labelled fields."""
 
     per_page: int = 5
-    CLUTTER: ClassVar[tuple[str, ...]] = ("Sumber:", "Penulis:", "Berita Terkini", "Hak Cipta", "Beranda")
+    CLUTTER: ClassVar[tuple[str, ...]] = ("Sumber:", "Penulis:", "Berita Terkini", "Hak Cipta", "Beranda",
+                                          "Tentang redaksi", "Dapatkan kabar harian")
+    """The last two are a plugin's lines inside the body field that no hand-written rule knows:
+    only the site's learned template (``pipelines.template``) removes them."""
 
     def article_path(self, slug: str, number: int, published: datetime) -> str:
         return f"/berita/{slug}"
@@ -121,7 +129,8 @@ class DrupalKominfo:
                 f'{esc(art.author or "admin")}</span> <span class="field field--name-created">'
                 f'{self.date(art.published)}</span></div><div class="node__content"><div class="clearfix '
                 f'text-formatted field field--name-body field--type-text-with-summary field--label-hidden '
-                f'field__item">{body_html(art)}</div>'
+                f'field__item">{body_html(art)}<div class="tentang-redaksi"><p>{ABOUT_DESK}</p></div>'
+                f'<p class="ikuti-kanal">{FOLLOW_US}</p></div>'
                 f'{self.field("sumber", "Sumber", art.source_attribution or "Dinas Kominfo")}'
                 f'{self.field("penulis", "Penulis", art.author or "admin")}</div></article>')
         head = og_meta(site, art, url) + f'\n<link rel="shortlink" href="{esc(request.url(f"/node/{art.number}"))}">'
