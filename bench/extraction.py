@@ -7,7 +7,12 @@ Prints one table per corpus, every extractor side by side, from ONE run:
   (``*.gold.json``: title, date, body where given; uneven, see that folder's README), listing
   pages and pages without a body gold left out;
 * the ScrapingHub article-extraction benchmark in ../shared/corpus/scrapinghub (181 English
-  pages, body only), skipped with a message when ../shared is absent.
+  pages, body only), skipped with a message when ../shared is absent;
+* first sight: the pages of ``tests/fixtures/unseen`` (templates nobody here had seen), today and
+  as the code before any rule for them scored them (``bench/first_sight.json``, recorded once);
+* learned site templates, leave one page out: every article page of each demo site and of the
+  template tests' Joomla portal, extracted with its site's template learned from the *other*
+  pages of that site (``pipelines.template``), beside Pantau without a template.
 
 Columns: mean body F1 (bag of lower-cased ``\\w+`` tokens), clutter snippets leaked (``must_go``),
 title / date (calendar day) / author accuracy, pages per second, and speed relative to plain
@@ -147,6 +152,86 @@ def indonesian_pages() -> list[GoldPage]:
     return pages
 
 
+UNSEEN = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "unseen"
+FIRST_SIGHT = Path(__file__).with_name("first_sight.json")
+
+
+def unseen_pages() -> list[GoldPage]:
+    """The pages of tests/fixtures/unseen that have an expected body: templates nobody here had
+    seen, scored by today's code (their first-sight scores are in ``first_sight.json``)."""
+    pages = []
+    for path in sorted(UNSEEN.glob("*.json")):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        if not spec.get("body"):
+            continue
+        page = GoldPage(path.stem, {**spec, "must_go": spec.get("must_not_contain", [])}, path)
+        pages.append(page)
+    return pages
+
+
+def print_first_sight(pages: list[GoldPage], tally: Tally) -> None:
+    """Each unseen page: Pantau at first sight (recorded) beside Pantau today."""
+    recorded = json.loads(FIRST_SIGHT.read_text(encoding="utf-8"))
+    print(f"\nFirst sight (code of {recorded['commit']}, before any rule for them) vs today:")
+    for page, today in zip(pages, tally.f1, strict=True):
+        then = recorded["pages"].get(page.id, {})
+        seen = f"{then['f1']:.3f}" if then.get("f1") is not None else "-"
+        print(f"  {page.id:34} first sight {seen:>6}{'' if then.get('article', True) else ' (rejected)':11}"
+              f" today {today:.3f}")
+
+
+def site_template_pages() -> dict[str, list[GoldPage]]:
+    """Several article pages of each demo site and of the Joomla portal of the template tests,
+    with the body and clutter their templates know, grouped by site: for the learned templates."""
+    from crawler.demo.model import Request
+    from crawler.demo.sites import build_sites, default_now
+    from tests.sitepages import TEMPLATE_LINES, joomla_pages
+
+    now = default_now()
+    sites: dict[str, list[GoldPage]] = {}
+    base = "http://127.0.0.9"
+    for name, site in build_sites(now, 0.0).items():
+        if name == "portal-rusak":       # the broken portal: error pages, not a template
+            continue
+        for art in (a for a in site.snapshot() if not a.is_seed):
+            spec = {"url": base + art.path, "now": now.isoformat(), "body": art.paragraphs,
+                    "must_go": art.clutter}
+            page = GoldPage(f"{name}{art.path}", spec, UNSEEN)
+            page.__dict__["html"] = site.serve(Request(art.path, {}, art.path, base)).body
+            sites.setdefault(f"{name} ({site.kind})", []).append(page)
+    for joomla in joomla_pages(12):
+        spec = {"url": base + joomla.path, "now": now.isoformat(), "body": joomla.paragraphs,
+                "must_go": list(TEMPLATE_LINES)}
+        page = GoldPage(f"joomla{joomla.path}", spec, UNSEEN)
+        page.__dict__["html"] = joomla.html.encode()
+        sites.setdefault("joomla portal (news, unseen)", []).append(page)
+    return sites
+
+
+def leave_one_page_out(sites: dict[str, list[GoldPage]]) -> dict[str, Extractor]:
+    """Pantau with each page's site template learned from the site's *other* pages only, so no
+    page is ever scored with what was learned from itself."""
+    from pipelines.template import SiteTemplate, sightings
+
+    seen = {page.id: sightings(extract_article(page.html, page.url, now=page.now, placed=True).lines)
+            for pages in sites.values() for page in pages}
+    held_out: dict[str, SiteTemplate] = {}
+    for pages in sites.values():
+        for page in pages:
+            template = SiteTemplate("bench")
+            for other in pages:
+                if other is not page:
+                    template.learn(seen[other.id])
+            held_out[page.id] = template
+
+    def pantau_learned(page: GoldPage) -> Result:
+        article = extract_article(page.html, page.url, now=page.now, template=held_out[page.id])
+        return Result(article.text, article.title, article.published, article.author,
+                      article.source_attribution, article.dateline)
+
+    return {"pantau + template": pantau_learned}
+
+
 def _corpus_now(crawl_date: str | None) -> str:
     """The crawl clock of a corpus page: its recorded crawl day, else far in the future."""
     moment = datetime.fromisoformat(crawl_date) if crawl_date else datetime(2030, 1, 1)
@@ -264,6 +349,18 @@ def main(argv: list[str] | None = None) -> int:
         print("\nPantau misses on the gold set:\n" + "\n".join(tallies["pantau"].misses))
     if args.gold_only:
         return 0
+    unseen = unseen_pages()
+    unseen_tallies = run(unseen, extractors)
+    print_table("First-sight templates (tests/fixtures/unseen, scored before their rules existed: below)",
+                len(unseen), unseen_tallies, with_snippets=True)
+    print_first_sight(unseen, unseen_tallies["pantau"])
+    sites = site_template_pages()
+    learned = {"pantau": pantau, **leave_one_page_out(sites), "trafilatura (plain text)": trafilatura_plain,
+               "trafilatura (precision)": trafilatura_precision}
+    print("\nLearned site templates, leave one page out: each page extracted with the template of its"
+          "\nsite learned from the site's other pages (\"pantau\" is the same page without a template)")
+    for site_name, pages in sites.items():
+        print_table(f"  {site_name}", len(pages), run(pages, learned), with_snippets=True)
     indonesian = indonesian_pages()
     if indonesian:
         print_table("Real Indonesian pages with other projects' gold (../shared/corpus/indonesian)",

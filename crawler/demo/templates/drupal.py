@@ -21,7 +21,6 @@ from crawler.demo.templates.common import (
 )
 from crawler.demo.text import tanggal
 
-
 ABOUT_DESK = ("Tentang redaksi: berita ini disiapkan oleh Tim Peliputan Dinas Komunikasi dan Informatika "
               "Provinsi Kepulauan Bangka Belitung untuk warga Babel.")
 FOLLOW_US = "Dapatkan kabar harian Diskominfo Babel melalui kanal resmi kami"
