@@ -172,7 +172,7 @@ def unseen_pages() -> list[GoldPage]:
 def print_first_sight(pages: list[GoldPage], tally: Tally) -> None:
     """Each unseen page: Pantau at first sight (recorded) beside Pantau today."""
     recorded = json.loads(FIRST_SIGHT.read_text(encoding="utf-8"))
-    print(f"\nFirst sight (code of {recorded['commit']}, before any rule for them) vs today:")
+    print(f"\nFirst sight (code of {recorded['code']}, before any rule for them) vs today:")
     for page, today in zip(pages, tally.f1, strict=True):
         then = recorded["pages"].get(page.id, {})
         seen = f"{then['f1']:.3f}" if then.get("f1") is not None else "-"

@@ -163,15 +163,17 @@ story's after the last (each rule finding them again cost a tenth of the speed).
 
 
 @contextmanager
-def story_of(tree: HtmlElement) -> Iterator[None]:
+def story_of(tree: HtmlElement, keep: Sequence[HtmlElement] = ()) -> Iterator[None]:
     """Find ``tree``'s story blocks once for everything done to it inside the block (reading its
-    structure, then every cleaning rule)."""
+    structure, then every cleaning rule). ``keep`` adds body containers known otherwise (the
+    page's CMS names them, ``pipelines.cms``) to the guard, when they hold prose."""
     cached = _STORY.get()
     if cached is not None and cached[0] is tree:
         yield
         return
     blocks = _find_story_blocks(tree, STORY_GUARD_MIN_WORDS)
-    token = _STORY.set((tree, blocks, _guard_of(blocks)))
+    guard = _guard_of(blocks + [element for element in keep if _prose_words(element) >= STORY_GUARD_MIN_WORDS])
+    token = _STORY.set((tree, blocks, guard))
     try:
         yield
     finally:

@@ -297,8 +297,10 @@ def _ld_dates(tree: HtmlElement, key: str) -> list[datetime]:
     return [d for d in map(parse_iso, values) if d]
 
 
-def read_page_dates(tree: HtmlElement, url: str) -> PageDates:
-    """Collect date evidence from the raw page (before cleaning strips the bylines)."""
+def read_page_dates(tree: HtmlElement, url: str, entry_dates: Sequence[HtmlElement] = ()) -> PageDates:
+    """Collect date evidence from the raw page (before cleaning strips the bylines).
+    ``entry_dates`` are the elements the page's CMS prints the entry's date in (``pipelines.cms``):
+    read before every other visible date."""
     found = PageDates()
     found.published_meta = _ld_dates(tree, "datePublished") + [
         d for d in map(parse_iso, _meta_values(tree, _META_PUBLISHED)) if d]
@@ -308,6 +310,8 @@ def read_page_dates(tree: HtmlElement, url: str) -> PageDates:
         value = element.get("datetime") or element.get("content") or element.get("title") or element.text_content()
         if not _in_chrome(element, _declared(element)) and (parsed := parse_iso(value)):
             found.published_meta.append(parsed)
+    for element in entry_dates:
+        _read_date_line(element, found)
     _read_visible(tree, found)
     found.page_years = _page_years(url, found)
     found.url_date = url_date(url)

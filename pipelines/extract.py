@@ -21,8 +21,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
-from lxml.html import HtmlElement
-from trafilatura.utils import load_html
+from lxml.etree import ElementDefaultClassLookup
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlProcessingInstruction, fromstring
+from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
 
 from pipelines.cleaning import (
     clean_paragraphs,
@@ -33,6 +34,8 @@ from pipelines.cleaning import (
     story_blocks,
     story_of,
 )
+from pipelines.cms import CmsProfile
+from pipelines.cms import detect as detect_cms
 from pipelines.dates import PageDates, choose_modified, choose_published, iter_json_ld, read_page_dates
 from pipelines.metadata import (
     byline_author,
@@ -93,6 +96,8 @@ class Article:
     language: str | None = None
     is_article: bool = False
     reason: str | None = None
+    cms: str | None = None
+    """The content management system the page was recognised as (``pipelines/data/cms.yaml``)."""
     template_removed: list[str] = field(default_factory=list)
     """Lines its site's learned template removed (``pipelines.template``), for ``pantau show``."""
     lines: list[Line] = field(default_factory=list, repr=False)
@@ -137,12 +142,12 @@ class _Structure:
         return self.headlines == 1 and self.body_share >= SHORT_BODY_SHARE and (self.article_markup or article_url)
 
 
-def _read_raw(tree: HtmlElement, url: str) -> _RawEvidence:
+def _read_raw(tree: HtmlElement, url: str, cms: CmsProfile | None) -> _RawEvidence:
     """Title, canonical URL, date evidence, labelled credit fields and link count."""
     return _RawEvidence(
         title=extract_title(tree, url),
         canonical=canonical_url(tree, url),
-        dates=read_page_dates(tree, url),
+        dates=read_page_dates(tree, url, cms.date_elements(tree) if cms else ()),
         fields=read_labelled_fields(tree),
         link_count=len(tree.xpath("//a[@href]")),
         authors=_page_authors(tree),
@@ -258,6 +263,39 @@ def _word_count(paragraph: str) -> int:
     return max(len(paragraph.split()), len(paragraph) // 8)
 
 
+_PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+                     remove_pis=True)
+# lxml.html's own lookup is Python code run for every element proxy made (a tenth of the time
+# of an extraction); this one is lxml's C lookup. Forms come out as plain HtmlElement, which
+# neither Pantau nor trafilatura minds.
+_PARSER.set_element_class_lookup(ElementDefaultClassLookup(
+    element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
+
+
+def parse_html(html: str | bytes) -> HtmlElement | None:
+    """The page as trafilatura's ``load_html`` reads it (encoding guessed, a faulty ``<html/>``
+    repaired, bytes tried when the string fails, non-HTML refused), on Pantau's parser."""
+    text = decode_file(html)
+    beginning = text[:50].lower()
+    dubious = is_dubious_html(beginning)
+    text = repair_faulty_html(text, beginning)
+    tree = None
+    try:
+        tree = fromstring(text, parser=_PARSER)
+    except ValueError:  # a Unicode string with an encoding declaration
+        tree = None
+    except Exception:  # noqa: BLE001 - lxml refuses some garbage with odd errors
+        tree = None
+    if tree is None or len(tree) < 1:
+        try:
+            tree = fromstring(text.encode("utf8", "surrogatepass"), parser=_PARSER)
+        except Exception:  # noqa: BLE001
+            tree = None
+    if tree is not None and dubious and len(tree) < 2:
+        return None
+    return tree
+
+
 def _aware(moment: datetime | None) -> datetime:
     """``now`` as an aware datetime (naive values are read as WIB)."""
     moment = moment or datetime.now(WIB)
@@ -276,12 +314,14 @@ def extract_article(
     template) also places every paragraph on the page (``Article.lines``), for the learner.
     """
     now = _aware(now)
-    tree = load_html(html)
+    tree = parse_html(html)
     if tree is None:
         return Article(url=url, reason="not HTML (feed, XML or unparseable markup)")
-    with story_of(tree):              # its story blocks, found once for reading and cleaning
-        raw = _read_raw(tree, url)
-        cleaned = clean_tree(tree, drop)
+    cms = detect_cms(tree)
+    # its story blocks (and the body containers its CMS names), found once for reading and cleaning
+    with story_of(tree, keep=cms.body_elements(tree) if cms else ()):
+        raw = _read_raw(tree, url, cms)
+        cleaned = clean_tree(tree, (*drop, *cms.chrome) if cms else drop)
         lines = _main_text_lines(cleaned, url)
     credits = {**raw.fields, **read_credit_lines(join_label_value_lines(join_wrapped_lines(lines)))}
     paragraphs = clean_paragraphs(lines, raw.title)
@@ -297,5 +337,6 @@ def extract_article(
         published=published, modified=choose_modified(raw.dates, published, now),
         author=choose_author(credits, raw.authors, paragraphs, url), source_attribution=credits.get("sumber"),
         dateline=extract_dateline(paragraphs), language=detect_language(tree, text),
-        is_article=reason is None, reason=reason, template_removed=removed, lines=placed_lines,
+        is_article=reason is None, reason=reason, cms=cms.name if cms else None,
+        template_removed=removed, lines=placed_lines,
     )

@@ -14,6 +14,7 @@ import pytest
 
 from pipelines.dates import WIB
 from pipelines.extract import Article, extract_article
+from pipelines.template import SiteTemplate, sightings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 SEED_PAGES = sorted(FIXTURES.glob("seed*.json"))
@@ -69,7 +70,7 @@ def test_to_dict_is_json_ready_with_offsets() -> None:
     data = json.loads(json.dumps(article.to_dict()))
     assert data["published"] == "2021-01-26T00:00:00+07:00"
     assert set(data) == {"url", "canonical_url", "title", "text", "published", "modified", "author",
-                         "source_attribution", "dateline", "language", "is_article", "reason", "template_removed"}
+                         "source_attribution", "dateline", "language", "is_article", "reason", "cms", "template_removed"}
 
 
 def test_drop_selectors_remove_source_specific_clutter() -> None:
@@ -118,9 +119,14 @@ def test_demo_site_seed_page(name: str, expected: dict[str, Any]) -> None:
     now = sites.default_now()
     site = sites.build_sites(now)[name]
     base = "http://127.0.0.9"
-    reply = site.template.route(site, Request(path=expected["url_path"], query={}, target=expected["url_path"],
-                                              base_url=base))
-    article = extract_article(reply.body, base + expected["url_path"], now=now)
+    def page(path: str) -> bytes:
+        return site.template.route(site, Request(path=path, query={}, target=path, base_url=base)).body
+
+    # as the crawl stores it: with the template its site's other pages teach (pipelines.template)
+    template = SiteTemplate(name)
+    for other in (a for a in site.snapshot() if a.path != expected["url_path"]):
+        template.learn(sightings(extract_article(page(other.path), base + other.path, now=now, placed=True).lines))
+    article = extract_article(page(expected["url_path"]), base + expected["url_path"], now=now, template=template)
     for key in ("title", "author", "source_attribution", "dateline"):
         assert getattr(article, key) == expected[key], key
     assert article.published.date() == datetime.fromisoformat(expected["published"]).date()
